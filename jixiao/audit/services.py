@@ -1,0 +1,88 @@
+"""Writing the audit trail. Every service that changes domain data calls :func:`audit_record`
+inside its own transaction, so the change and its trace commit or roll back together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from jixiao.audit.context import current
+from jixiao.audit.models import AuditEvent
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The current values of ``fields`` (default: all concrete fields) as JSON-ready data."""
+    names = (
+        list(fields)
+        if fields is not None
+        else [f.attname for f in obj._meta.concrete_fields if f.attname != "password"]
+    )
+    return {name: _jsonable(getattr(obj, name)) for name in names}
+
+
+def changed(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose values differ, as (old, new)."""
+    keys = [k for k in new if old.get(k) != new.get(k)]
+    return {k: old.get(k) for k in keys}, {k: new[k] for k in keys}
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    organization_id: int | None = None,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one row to the trail. ``actor`` may be None for system jobs (then the command's
+    context names the source)."""
+    ctx = current()
+    actor = actor if actor is not None and getattr(actor, "pk", None) else ctx.actor
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:255]
+        if organization_id is None:
+            organization_id = getattr(obj, "organization_id", None)
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        actor_name=_actor_name(actor, ctx.source),
+        ip_address=ctx.ip_address,
+        source=ctx.source,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        organization_id=organization_id,
+        old_values=_jsonable(old) if old is not None else None,
+        new_values=_jsonable(new) if new is not None else None,
+    )
+
+
+def _actor_name(actor: Any, source: str) -> str:
+    if actor is None or not getattr(actor, "pk", None):
+        return f"系统（{source}）"
+    full = getattr(actor, "full_name", "") or ""
+    return f"{full}（{actor.username}）" if full else actor.username

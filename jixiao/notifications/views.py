@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+
+from jixiao.notifications import queries, services
+from jixiao.notifications.models import Notification
+
+
+@require_GET
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    only_unread = request.GET.get("unread") == "1"
+    qs = queries.notifications_for(request.user)
+    if only_unread:
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "page_title": "消息通知",
+            "page": page,
+            "only_unread": only_unread,
+        },
+    )
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notification_mark_read(user=request.user, notification=note)
+    target = note.link if note.link.startswith("/") and not note.link.startswith("//") else None
+    return HttpResponseRedirect(target or request.POST.get("next") or "/notifications/")
+
+
+@require_POST
+@login_required
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    services.notification_mark_all_read(user=request.user)
+    return HttpResponseRedirect("/notifications/")

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from jixiao.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("login/", web_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("orgs/", include("jixiao.orgs.urls")),
+    path("audit/", include("jixiao.audit.urls")),
+    path("notifications/", include("jixiao.notifications.urls")),
+    path("admin/", admin.site.urls),
+]

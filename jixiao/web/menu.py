@@ -1,0 +1,60 @@
+"""The left menu, grouped by task. Apps add their entries with :func:`add`; an entry shows
+only to users who may perform its action somewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.urls import NoReverseMatch, reverse
+
+from jixiao.orgs import permissions as perms
+
+if TYPE_CHECKING:
+    from jixiao.orgs.models import User
+
+GROUPS = ["工作台", "预算绩效", "员工考核", "政府绩效", "系统管理"]
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    group: str
+    label: str
+    url_name: str
+    icon: str
+    action: str | None  # None: every signed-in user
+    order: int = 0
+
+
+_ENTRIES: list[MenuEntry] = []
+
+
+def add(entry: MenuEntry) -> None:
+    if entry.group not in GROUPS:
+        raise ValueError(f"unknown menu group {entry.group!r}")
+    if entry not in _ENTRIES:
+        _ENTRIES.append(entry)
+
+
+def menu_for(user: User, current_path: str = "") -> list[dict]:
+    """Groups with the entries this user may open, in the fixed group order."""
+    groups: dict[str, list[dict]] = {g: [] for g in GROUPS}
+    for entry in sorted(_ENTRIES, key=lambda e: (e.order, e.label)):
+        if entry.action is not None and not perms.can(user, entry.action):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        active = (url != "/" and current_path.startswith(url)) or url == current_path
+        groups[entry.group].append(
+            {"label": entry.label, "url": url, "icon": entry.icon, "active": active}
+        )
+    return [{"name": g, "entries": e} for g, e in groups.items() if e]
+
+
+add(MenuEntry("工作台", "首页", "home", "house", None, order=0))
+add(MenuEntry("系统管理", "组织机构", "orgs:list", "diagram-3", perms.ORG_VIEW, order=10))
+add(MenuEntry("系统管理", "人员", "orgs:people", "people", perms.USER_VIEW, order=20))
+add(MenuEntry("系统管理", "审计日志", "audit:list", "journal-text", perms.AUDIT_VIEW, order=40))
+add(MenuEntry("系统管理", "管理后台", "admin:index", "gear", perms.ADMIN_SITE, order=90))
