@@ -16,7 +16,10 @@ class PermissionDeniedError(DomainError):
 
 
 NO_PERMISSION = "您没有执行该操作的权限。"
-ADMIN_ROLES_EXCLUSIVE = "三员分立：同一人员不得同时担任系统管理员、安全管理员、审计管理员中的两个角色（已担任：{held}）。"
+ADMIN_ROLES_EXCLUSIVE = (
+    "三员分立：同一人员不得同时担任系统管理员、安全管理员、审计管理员中的两个角色"
+    "（已担任：{held}）。"
+)
 ADMIN_ROLE_WITH_BUSINESS = "三员分立：管理员账号不得同时授予业务角色（已担任：{held}）。"
 ROLE_OUTSIDE_SCOPE = "授权范围超出您的管辖范围。"
 PARENT_KIND_MISMATCH = "上级组织类型“{parent}”下不能设立“{child}”。"
