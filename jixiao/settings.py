@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jixiao.indicators",
     "jixiao.web",
     "jixiao.api",
+    "jixiao.demo",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
@@ -133,7 +134,7 @@ def user_create(
     *,
     actor: User | None,
     username: str,
-    password: str,
+    password: str | None,
     organization: Organization,
     full_name: str = "",
     email: str = "",
@@ -151,8 +152,11 @@ def user_create(
         employee_number=employee_number,
         organization=organization,
     )
-    validate_password(password, user)
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()  # a person on file who does not log in (yet)
+    else:
+        validate_password(password, user)
+        user.set_password(password)
     user.full_clean()
     user.save()
     audit_record(
@@ -256,3 +260,18 @@ def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
     )
     assignment.delete()
     perms.forget_scopes(assignment.user)
+
+
+@transaction.atomic
+def account_unlock(*, actor: User | None, user: User) -> int:
+    """Lift a login lockout before its cool-off period ends (security administrator)."""
+    _require(actor, perms.ACCOUNT_UNLOCK, user.organization)
+    cleared = axes_reset(username=user.username)
+    audit_record(
+        actor=actor,
+        action="user.unlock",
+        obj=user,
+        organization_id=user.organization_id,
+        new={"attempts_cleared": cleared},
+    )
+    return cleared

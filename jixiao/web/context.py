@@ -13,7 +13,7 @@ from jixiao.web.menu import menu_for
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    context: dict[str, Any] = {"site_name": settings.SITE_NAME}
+    context: dict[str, Any] = {"platform_name": settings.SITE_NAME}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from jixiao.demo import build
+from jixiao.demo.data import DEMO_ACCOUNTS, DEMO_PASSWORD
+from jixiao.orgs.models import Organization, OrgKind, Role, RoleAssignment, User
+
+
+@pytest.fixture
+def demo(db: None) -> build.DemoResult:
+    return build.build()
+
+
+def _count(kind: str) -> int:
+    return Organization.objects.filter(kind=kind).count()
+
+
+def test_demo_builds_a_realistic_county(demo):
+    assert _count(OrgKind.FINANCE_BUREAU) == 1
+    assert _count(OrgKind.SUPERVISING_DEPARTMENT) >= 8
+    assert _count(OrgKind.BUDGET_UNIT) >= 40
+    assert _count(OrgKind.SUBORDINATE_UNIT) >= 1
+    assert _count(OrgKind.DEPARTMENT) >= 5
+    assert _count(OrgKind.OFFICE) >= 5
+    company = Organization.objects.get(kind=OrgKind.COMPANY)
+    employees = User.objects.filter(organization__path__startswith=company.path)
+    assert employees.count() >= 60
+    assert len({u.full_name for u in employees}) == employees.count()
+
+
+def test_one_demo_account_per_role(demo):
+    roles = set(
+        RoleAssignment.objects.filter(user__username__in=[a[0] for a in DEMO_ACCOUNTS]).values_list(
+            "role", flat=True
+        )
+    )
+    assert roles == set(Role.values)
+
+
+def test_every_demo_account_logs_in(client, demo):
+    for username, *_ in DEMO_ACCOUNTS:
+        response = client.post("/login/", {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        home = client.get("/")
+        assert home.status_code == 200, username
+        client.post("/logout/")
+
+
+def test_demo_refuses_a_non_empty_database(demo):
+    with pytest.raises(CommandError, match="数据库不为空"):
+        call_command("demo")
+    call_command("demo", "--if-empty")  # make run: a second start changes nothing
+    assert Organization.objects.filter(kind=OrgKind.FINANCE_BUREAU).count() == 1
