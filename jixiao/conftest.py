@@ -8,6 +8,7 @@ import os
 import pytest
 from django.db import connection
 
+from jixiao.testing.browser import browser_page  # noqa: F401 (a fixture for page tests)
 from jixiao.testing.factories import Personas, make_personas
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -30,7 +30,7 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture
-def browser_page(live_server: object) -> Iterator[object]:  # noqa: ARG001 (server first)
+def browser_page(live_server: object) -> Iterator[object]:
     from jixiao.conftest import require_or_skip
 
     executable = chromium_path()

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from jixiao.testing.browser import ARTIFACTS, browser_page  # noqa: F401 (fixture)
+from jixiao.testing.browser import ARTIFACTS
 from jixiao.testing.factories import PASSWORD, make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
