@@ -44,3 +44,18 @@ def people_visible(
         .prefetch_related("role_assignments")
         .order_by("organization__path", "username")
     )
+
+
+def locked_usernames(usernames: list[str] | None = None) -> set[str]:
+    """Accounts currently locked out by too many failed logins."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    qs = AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+    )
+    if usernames is not None:
+        qs = qs.filter(username__in=usernames)
+    return set(qs.values_list("username", flat=True))

@@ -1,0 +1,53 @@
+"""Forms for managing people and roles. They validate input only; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import password_validators_help_texts
+
+from jixiao.lib.forms import BootstrapFormMixin
+from jixiao.orgs.models import Organization, Role
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organization) -> str:
+        return "　" * obj.depth + obj.name
+
+
+class UserCreateForm(BootstrapFormMixin, forms.Form):
+    username = forms.RegexField(
+        label="用户名",
+        max_length=150,
+        regex=r"^[A-Za-z0-9_.@-]+$",
+        error_messages={"invalid": "用户名只能包含字母、数字和 _ . @ -"},
+    )
+    full_name = forms.CharField(label="姓名", max_length=100)
+    organization = OrganizationChoiceField(label="所属组织", queryset=Organization.objects.none())
+    employee_number = forms.CharField(label="工号", max_length=30, required=False)
+    email = forms.EmailField(label="电子邮箱", required=False)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    password = forms.CharField(
+        label="初始密码",
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text="；".join(password_validators_help_texts()),
+    )
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class RoleAssignForm(BootstrapFormMixin, forms.Form):
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    organization = OrganizationChoiceField(label="管辖范围", queryset=Organization.objects.none())
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class PasswordResetForm(BootstrapFormMixin, forms.Form):
+    password = forms.CharField(label="新密码", widget=forms.PasswordInput, strip=False)
