@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class IndicatorsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "jixiao.indicators"
+    verbose_name = "指标体系"
+
+    def ready(self) -> None:
+        from jixiao.indicators.services import INDICATOR_VIEW, TEMPLATE_MANAGE
+        from jixiao.orgs import permissions
+        from jixiao.orgs.models import Role
+
+        for role in permissions.business_reader_roles():
+            permissions.grant(role, INDICATOR_VIEW)
+        permissions.grant(Role.FINANCE_REVIEWER, TEMPLATE_MANAGE)
+        permissions.grant(Role.HR_OFFICER, TEMPLATE_MANAGE)

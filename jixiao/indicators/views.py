@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from jixiao.indicators import queries
+from jixiao.indicators.services import INDICATOR_VIEW, tree_check
+from jixiao.indicators.sheets import sheet_json, tree_to_sheet
+from jixiao.orgs import permissions as perms
+
+
+@require_GET
+@login_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    if not perms.can(request.user, INDICATOR_VIEW):
+        raise Http404
+    templates = queries.templates_visible(request.user)
+    return render(
+        request,
+        "indicators/template_list.html",
+        {
+            "page_title": "指标模板",
+            "templates": templates,
+        },
+    )
+
+
+@require_GET
+@login_required
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tree = queries.get_template_for_user(request.user, pk)
+    return render(
+        request,
+        "indicators/template_detail.html",
+        {
+            "page_title": tree.name,
+            "tree": tree,
+            "rows": queries.tree_rows(tree),
+            "problems": tree_check(tree),
+        },
+    )
+
+
+@require_GET
+@login_required
+def template_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The template as a ``jixiao-sheet/1`` document, to fill in and score with the CLI."""
+    tree = queries.get_template_for_user(request.user, pk)
+    response = HttpResponse(
+        sheet_json(tree_to_sheet(tree)), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="sheet-{tree.code or tree.pk}.json"'
+    return response
