@@ -8,9 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from jixiao.audit.context import acting
-from jixiao.demo import data
+from jixiao.demo import data, deadlines
+from jixiao.indicators.standard import templates_install
 from jixiao.orgs import services
 from jixiao.orgs.models import Organization, OrgKind, Role, User
 
@@ -38,6 +40,12 @@ def build(progress: Progress | None = None) -> DemoResult:
         builder.company()
         builder.township()
         builder.accounts()
+        step("标准指标模板")
+        templates_install()
+        step("截止日期")
+        deadlines.build(
+            timezone.localdate(), builder.by_name[data.BUREAU[0]], builder.by_name[data.COMPANY[0]]
+        )
         return builder.result
 
 

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.notifications import queries, services
@@ -34,12 +36,16 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.notification_mark_read(user=request.user, notification=note)
-    target = note.link if note.link.startswith("/") and not note.link.startswith("//") else None
-    return HttpResponseRedirect(target or request.POST.get("next") or "/notifications/")
+    for target in (note.link, request.POST.get("next", "")):
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return HttpResponseRedirect(target)
+    return HttpResponseRedirect(reverse("notifications:list"))
 
 
 @require_POST
 @login_required
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     services.notification_mark_all_read(user=request.user)
-    return HttpResponseRedirect("/notifications/")
+    return HttpResponseRedirect(reverse("notifications:list"))

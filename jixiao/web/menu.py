@@ -56,6 +56,16 @@ def menu_for(user: User, current_path: str = "") -> list[dict]:
 add(MenuEntry("工作台", "首页", "home", "house", None, order=0))
 add(MenuEntry("系统管理", "组织机构", "orgs:list", "diagram-3", perms.ORG_VIEW, order=10))
 add(MenuEntry("系统管理", "人员", "orgs:people", "people", perms.USER_VIEW, order=20))
+add(
+    MenuEntry(
+        "系统管理", "指标模板", "indicators:templates", "list-nested", "indicator.view", order=25
+    )
+)
 add(MenuEntry("系统管理", "锁定账号", "orgs:locked", "lock", perms.ACCOUNT_UNLOCK, order=30))
 add(MenuEntry("系统管理", "审计日志", "audit:list", "journal-text", perms.AUDIT_VIEW, order=40))
 add(MenuEntry("系统管理", "管理后台", "admin:index", "gear", perms.ADMIN_SITE, order=90))
+add(
+    MenuEntry(
+        "工作台", "期间与截止", "periods:deadlines", "calendar-check", perms.DEADLINE_VIEW, order=5
+    )
+)

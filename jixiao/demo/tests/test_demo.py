@@ -53,3 +53,12 @@ def test_demo_refuses_a_non_empty_database(demo):
         call_command("demo")
     call_command("demo", "--if-empty")  # make run: a second start changes nothing
     assert Organization.objects.filter(kind=OrgKind.FINANCE_BUREAU).count() == 1
+
+
+def test_demo_has_deadlines_to_show(demo):
+    from jixiao.periods.models import Deadline
+
+    titles = list(Deadline.objects.values_list("title", flat=True))
+    assert len(titles) >= 5
+    assert any("绩效运行监控" in t for t in titles)
+    assert any("审核分析各部门考核汇总" in t for t in titles)
