@@ -12,5 +12,8 @@ urlpatterns = [
     path("orgs/", include("jixiao.orgs.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("notifications/", include("jixiao.notifications.urls")),
+    path("periods/", include("jixiao.periods.urls")),
+    path("indicators/", include("jixiao.indicators.urls")),
+    path("api/", include("jixiao.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,7 +18,8 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, Decimal):
-        return str(value)
+        # 5, 5.0 and 5.000000 (as read back from a DecimalField) are one value in the trail.
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple | set | frozenset):

@@ -28,6 +28,11 @@ class UserCreateForm(BootstrapFormMixin, forms.Form):
     employee_number = forms.CharField(label="工号", max_length=30, required=False)
     email = forms.EmailField(label="电子邮箱", required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    is_service_account = forms.BooleanField(
+        label="系统集成账号",
+        required=False,
+        help_text="供外部系统调用接口的账号（可签发接口令牌），不是某个人的登录账号。",
+    )
     password = forms.CharField(
         label="初始密码",
         widget=forms.PasswordInput,

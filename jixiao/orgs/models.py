@@ -68,6 +68,11 @@ class User(AbstractUser):
     )
     phone = models.CharField("联系电话", max_length=30, blank=True)
     employee_number = models.CharField("工号", max_length=30, blank=True)
+    is_service_account = models.BooleanField(
+        "系统集成账号",
+        default=False,
+        help_text="供预算管理一体化系统等外部系统调用接口，只有这类账号可由系统管理员签发接口令牌。",
+    )
 
     class Meta:
         verbose_name = "人员"

@@ -29,6 +29,7 @@ ALLOWED_PARENTS: dict[str, set[str | None]] = {
 
 ORG_FIELDS = ["name", "code", "kind", "parent_id", "sort_order", "is_active"]
 USER_FIELDS = [
+    "is_service_account",
     "username",
     "full_name",
     "email",
@@ -140,6 +141,7 @@ def user_create(
     email: str = "",
     phone: str = "",
     employee_number: str = "",
+    is_service_account: bool = False,
 ) -> User:
     _require(actor, perms.USER_MANAGE, organization)
     if User.objects.filter(username=username).exists():
@@ -151,6 +153,7 @@ def user_create(
         phone=phone,
         employee_number=employee_number,
         organization=organization,
+        is_service_account=is_service_account,
     )
     if password is None:
         user.set_unusable_password()  # a person on file who does not log in (yet)

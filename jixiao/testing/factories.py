@@ -24,6 +24,7 @@ def make_user(
     role: str | None = None,
     scope: Organization | None = None,
     full_name: str = "",
+    service_account: bool = False,
 ) -> User:
     user = services.user_create(
         actor=None,
@@ -32,6 +33,7 @@ def make_user(
         organization=organization,
         full_name=full_name or username,
         email=f"{username}@example.org",
+        is_service_account=service_account,
     )
     if role:
         services.role_assign(actor=None, user=user, role=role, organization=scope or organization)
