@@ -9,12 +9,6 @@ from jixiao.periods import dates, services
 from jixiao.periods.models import Deadline, PeriodKind
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The personas' passwords: PBKDF2's real cost makes each test seconds slower."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def due_at():
     """2026-12-01 18:00 in Asia/Shanghai (10:00 UTC)."""
