@@ -87,3 +87,32 @@ def _actor_name(actor: Any, source: str) -> str:
         return f"系统（{source}）"
     full = getattr(actor, "full_name", "") or ""
     return f"{full}（{actor.username}）" if full else actor.username
+
+
+def audited_update(
+    obj: models.Model,
+    values: dict[str, Any],
+    *,
+    actor: Any,
+    action: str,
+    allowed: set[str],
+    fields: list[str],
+    organization_id: int | None = None,
+) -> models.Model:
+    """Set ``values`` (only ``allowed`` keys) on ``obj``, validate, save just those columns and
+    record what really changed — the body every ``<entity>_update`` service shares. The caller
+    checks permission and holds the transaction."""
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    before = snapshot(obj, fields)
+    for field, value in values.items():
+        setattr(obj, field, value)
+    obj.full_clean()
+    obj.save(update_fields=list(values))
+    old, new = changed(before, snapshot(obj, fields))
+    if new:
+        audit_record(
+            actor=actor, action=action, obj=obj, organization_id=organization_id, old=old, new=new
+        )
+    return obj

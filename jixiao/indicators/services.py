@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from jixiao.audit.services import audit_record, changed, snapshot
+from jixiao.audit.services import audit_record, audited_update, snapshot
 from jixiao.indicators import errors
 from jixiao.indicators.models import Indicator, IndicatorTree, TreeKind
 from jixiao.orgs import permissions as perms
@@ -206,25 +206,15 @@ def indicator_update(
     *, actor: User | None, indicator: Indicator, authorized: bool = False, **fields: Any
 ) -> Indicator:
     _require_tree_write(actor, indicator.tree, authorized)
-    unknown = set(fields) - EDITABLE
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
-    before = snapshot(indicator, INDICATOR_FIELDS)
-    for field, value in fields.items():
-        setattr(indicator, field, value)
-    indicator.full_clean()
-    indicator.save(update_fields=list(fields))
-    old, new = changed(before, snapshot(indicator, INDICATOR_FIELDS))
-    if new:
-        audit_record(
-            actor=actor,
-            action="indicator.update",
-            obj=indicator,
-            organization_id=indicator.tree.organization_id,
-            old=old,
-            new=new,
-        )
-    return indicator
+    return audited_update(
+        indicator,
+        fields,
+        actor=actor,
+        action="indicator.update",
+        allowed=EDITABLE,
+        fields=INDICATOR_FIELDS,
+        organization_id=indicator.tree.organization_id,
+    )
 
 
 @transaction.atomic

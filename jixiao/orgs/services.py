@@ -9,7 +9,7 @@ from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
-from jixiao.audit.services import audit_record, changed, snapshot
+from jixiao.audit.services import audit_record, audited_update, snapshot
 from jixiao.orgs import errors
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import ADMIN_ROLES, Organization, OrgKind, Role, RoleAssignment, User
@@ -103,31 +103,18 @@ def organization_update(
 ) -> Organization:
     """Change name, code, sort order or activity (moving a node is not offered)."""
     _require(actor, perms.ORG_MANAGE, organization)
-    allowed = {"name", "code", "sort_order", "is_active"}
-    unknown = set(values) - allowed
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
-    if (
-        "code" in values
-        and Organization.objects.filter(code=values["code"]).exclude(pk=organization.pk).exists()
-    ):
-        raise errors.DomainError(errors.ORG_CODE_TAKEN.format(code=values["code"]))
-    before = snapshot(organization, ORG_FIELDS)
-    for field, value in values.items():
-        setattr(organization, field, value)
-    organization.full_clean()
-    organization.save(update_fields=list(values))
-    old, new = changed(before, snapshot(organization, ORG_FIELDS))
-    if new:
-        audit_record(
-            actor=actor,
-            action="org.update",
-            obj=organization,
-            organization_id=organization.pk,
-            old=old,
-            new=new,
-        )
-    return organization
+    code = values.get("code")
+    if code and Organization.objects.filter(code=code).exclude(pk=organization.pk).exists():
+        raise errors.DomainError(errors.ORG_CODE_TAKEN.format(code=code))
+    return audited_update(
+        organization,
+        values,
+        actor=actor,
+        action="org.update",
+        fields=ORG_FIELDS,
+        allowed={"name", "code", "sort_order", "is_active"},
+        organization_id=organization.pk,
+    )
 
 
 @transaction.atomic
@@ -175,26 +162,15 @@ def user_create(
 @transaction.atomic
 def user_update(*, actor: User | None, user: User, **values: Any) -> User:
     _require(actor, perms.USER_MANAGE, user.organization)
-    allowed = {"full_name", "email", "phone", "employee_number", "is_active"}
-    unknown = set(values) - allowed
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
-    before = snapshot(user, USER_FIELDS)
-    for field, value in values.items():
-        setattr(user, field, value)
-    user.full_clean()
-    user.save(update_fields=list(values))
-    old, new = changed(before, snapshot(user, USER_FIELDS))
-    if new:
-        audit_record(
-            actor=actor,
-            action="user.update",
-            obj=user,
-            organization_id=user.organization_id,
-            old=old,
-            new=new,
-        )
-    return user
+    return audited_update(
+        user,
+        values,
+        actor=actor,
+        action="user.update",
+        fields=USER_FIELDS,
+        allowed={"full_name", "email", "phone", "employee_number", "is_active"},
+        organization_id=user.organization_id,
+    )
 
 
 @transaction.atomic
