@@ -38,7 +38,7 @@ format: setup
 
 test: setup lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	DATABASE_CONN_MAX_AGE=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) bench/scoring.py $(BENCH_ARGS)
