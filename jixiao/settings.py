@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_noop
 
 from jixiao.lib.env import env_bool, env_int, env_list, env_str
 
@@ -215,7 +216,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "jixiao@localhost")
 
 # --- Jixiao ------------------------------------------------------------------------------
-SITE_NAME = env_str("JIXIAO_SITE_NAME", "绩效管理平台")
+# The default name is translated for display (web.context); a name set here is shown as is.
+SITE_NAME = env_str("JIXIAO_SITE_NAME", gettext_noop("绩效管理平台"))
 # Set when a reverse proxy in front of the application sets X-Real-IP (docs/operations.md).
 TRUST_X_REAL_IP = env_bool("JIXIAO_TRUST_X_REAL_IP", False)
 REMINDER_DAYS_BEFORE = [int(d) for d in env_list("JIXIAO_REMINDER_DAYS", ["3", "1"])]

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def hash_token(raw: str) -> str:
@@ -19,29 +20,29 @@ def hash_token(raw: str) -> str:
 
 
 class TokenStatus(models.TextChoices):
-    ACTIVE = "active", "有效"
-    EXPIRED = "expired", "已过期"
-    REVOKED = "revoked", "已吊销"
+    ACTIVE = "active", _("有效")
+    EXPIRED = "expired", _("已过期")
+    REVOKED = "revoked", _("已吊销")
 
 
 class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="所属人员",
+        verbose_name=_("所属人员"),
         on_delete=models.CASCADE,
         related_name="api_tokens",
     )
-    name = models.CharField("名称", max_length=100)
-    prefix = models.CharField("令牌前缀", max_length=16, editable=False)
+    name = models.CharField(_("名称"), max_length=100)
+    prefix = models.CharField(_("令牌前缀"), max_length=16, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True, editable=False)
-    expires_at = models.DateTimeField("有效期至", null=True, blank=True)
-    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "接口令牌"
-        verbose_name_plural = "接口令牌"
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

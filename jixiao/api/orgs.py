@@ -67,7 +67,11 @@ def me(request: HttpRequest) -> dict[str, Any]:
     scopes = perms.scopes(user)
     orgs = Organization.objects.in_bulk({s.organization_id for s in scopes})
     roles = [
-        {"role": s.role, "role_label": Role(s.role).label, "organization": orgs[s.organization_id]}
+        {
+            "role": s.role,
+            "role_label": str(Role(s.role).label),
+            "organization": orgs[s.organization_id],
+        }
         for s in sorted(scopes, key=lambda s: (s.path, s.role))
     ]
     return {

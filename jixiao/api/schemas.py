@@ -40,7 +40,7 @@ class OrgOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj: Organization) -> str:
-        return obj.get_kind_display()
+        return str(obj.get_kind_display())
 
 
 class OrgFilters(Schema):
@@ -56,7 +56,7 @@ class RoleOut(Schema):
 
     @staticmethod
     def resolve_role_label(obj: RoleAssignment) -> str:
-        return obj.get_role_display()
+        return str(obj.get_role_display())
 
 
 class PersonOut(Schema):
@@ -118,7 +118,7 @@ class TokenOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj: ApiToken) -> str:
-        return obj.status_at(timezone.now()).label
+        return str(obj.status_at(timezone.now()).label)
 
 
 class TokenCreateIn(Schema):

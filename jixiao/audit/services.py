@@ -8,7 +8,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 
 from jixiao.audit.context import current
 from jixiao.audit.models import AuditEvent
@@ -64,7 +66,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:255]
+        object_repr = object_repr or _object_repr(obj)
         if organization_id is None:
             organization_id = getattr(obj, "organization_id", None)
     return AuditEvent.objects.create(
@@ -80,6 +82,13 @@ def audit_record(
         old_values=_jsonable(old) if old is not None else None,
         new_values=_jsonable(new) if new is not None else None,
     )
+
+
+def _object_repr(obj: models.Model) -> str:
+    # The trail is written in the platform's language, whichever language the actor reads
+    # (``str()`` of a role assignment includes the translated role name).
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(obj)[:255]
 
 
 def _actor_name(actor: Any, source: str) -> str:

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jixiao.audit import queries
@@ -62,7 +63,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         request,
         "audit/event_list.html",
         {
-            "page_title": "审计日志",
+            "page_title": _("审计日志"),
             "page": page,
             "f": f,
             "actions": queries.distinct_values(visible, "action"),

@@ -144,7 +144,9 @@ class _Builder:
             for scope in scopes:
                 services.role_assign(actor=None, user=user, role=role, organization=scope)
             label = "、".join(s.name for s in scopes)
-            self.result.accounts.append((username, data.DEMO_PASSWORD, Role(role).label, label))
+            self.result.accounts.append(
+                (username, data.DEMO_PASSWORD, str(Role(role).label), label)
+            )
 
     def _account(self, username: str, full_name: str, home: Organization, role: str) -> User:
         existing = User.objects.filter(username=username).first()

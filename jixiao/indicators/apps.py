@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "jixiao.indicators"
-    verbose_name = "指标体系"
+    verbose_name = _("指标体系")
 
     def ready(self) -> None:
         from jixiao.indicators.services import INDICATOR_VIEW, TEMPLATE_MANAGE

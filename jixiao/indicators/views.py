@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jixiao.indicators import queries
@@ -21,7 +22,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
         request,
         "indicators/template_list.html",
         {
-            "page_title": "指标模板",
+            "page_title": _("指标模板"),
             "templates": templates,
         },
     )

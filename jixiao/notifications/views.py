@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.notifications import queries, services
@@ -24,7 +25,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         request,
         "notifications/list.html",
         {
-            "page_title": "消息通知",
+            "page_title": _("消息通知"),
             "page": page,
             "only_unread": only_unread,
         },

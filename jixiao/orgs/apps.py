@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "jixiao.orgs"
-    verbose_name = "组织与人员"
+    verbose_name = _("组织与人员")

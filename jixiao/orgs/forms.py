@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils.translation import gettext_lazy as _
 
 from jixiao.lib.forms import BootstrapFormMixin
 from jixiao.orgs.models import Organization, Role
@@ -18,23 +19,25 @@ class OrganizationChoiceField(forms.ModelChoiceField):
 
 class UserCreateForm(BootstrapFormMixin, forms.Form):
     username = forms.RegexField(
-        label="用户名",
+        label=_("用户名"),
         max_length=150,
         regex=r"^[A-Za-z0-9_.@-]+$",
-        error_messages={"invalid": "用户名只能包含字母、数字和 _ . @ -"},
+        error_messages={"invalid": _("用户名只能包含字母、数字和 _ . @ -")},
     )
-    full_name = forms.CharField(label="姓名", max_length=100)
-    organization = OrganizationChoiceField(label="所属组织", queryset=Organization.objects.none())
-    employee_number = forms.CharField(label="工号", max_length=30, required=False)
-    email = forms.EmailField(label="电子邮箱", required=False)
-    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    full_name = forms.CharField(label=_("姓名"), max_length=100)
+    organization = OrganizationChoiceField(
+        label=_("所属组织"), queryset=Organization.objects.none()
+    )
+    employee_number = forms.CharField(label=_("工号"), max_length=30, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     is_service_account = forms.BooleanField(
-        label="系统集成账号",
+        label=_("系统集成账号"),
         required=False,
-        help_text="供外部系统调用接口的账号（可签发接口令牌），不是某个人的登录账号。",
+        help_text=_("供外部系统调用接口的账号（可签发接口令牌），不是某个人的登录账号。"),
     )
     password = forms.CharField(
-        label="初始密码",
+        label=_("初始密码"),
         widget=forms.PasswordInput,
         strip=False,
         help_text="；".join(password_validators_help_texts()),
@@ -46,8 +49,10 @@ class UserCreateForm(BootstrapFormMixin, forms.Form):
 
 
 class RoleAssignForm(BootstrapFormMixin, forms.Form):
-    role = forms.ChoiceField(label="角色", choices=Role.choices)
-    organization = OrganizationChoiceField(label="管辖范围", queryset=Organization.objects.none())
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    organization = OrganizationChoiceField(
+        label=_("管辖范围"), queryset=Organization.objects.none()
+    )
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -55,4 +60,4 @@ class RoleAssignForm(BootstrapFormMixin, forms.Form):
 
 
 class PasswordResetForm(BootstrapFormMixin, forms.Form):
-    password = forms.CharField(label="新密码", widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, strip=False)

@@ -189,7 +189,7 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> None:
 def _check_separation(user: User, role: str) -> None:
     held = {a.role for a in user.role_assignments.all()}
     held_admin = held & ADMIN_ROLES
-    labels = "、".join(Role(r).label for r in sorted(held))
+    labels = "、".join(str(Role(r).label) for r in sorted(held))
     if role in ADMIN_ROLES:
         if held_admin - {role}:
             raise errors.DomainError(errors.ADMIN_ROLES_EXCLUSIVE.format(held=labels))

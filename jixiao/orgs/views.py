@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.orgs import errors, forms, queries, services
@@ -34,7 +35,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         request,
         "orgs/organization_list.html",
         {
-            "page_title": "组织机构",
+            "page_title": _("组织机构"),
             "page": page,
             "q": search,
             "kind": kind,
@@ -84,7 +85,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         request,
         "orgs/people_list.html",
         {
-            "page_title": "人员",
+            "page_title": _("人员"),
             "page": page,
             "q": search,
         },
@@ -139,9 +140,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
         except errors.DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"已新增人员：{person.display_name}")
+            messages.success(request, _("已新增人员：%(name)s") % {"name": person.display_name})
             return redirect("orgs:person", pk=person.pk)
-    return render(request, "orgs/person_form.html", {"page_title": "新增人员", "form": form})
+    return render(request, "orgs/person_form.html", {"page_title": _("新增人员"), "form": form})
 
 
 @require_POST
@@ -156,7 +157,7 @@ def person_role_assign(request: HttpRequest, pk: int) -> HttpResponse:
         except errors.DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已授予角色。")
+            messages.success(request, _("已授予角色。"))
             return redirect("orgs:person", pk=person.pk)
     context = _person_context(request, person, assign_form=form)
     return render(request, "orgs/person_detail.html", context, status=400)
@@ -172,7 +173,7 @@ def person_role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> Htt
         assignment_pk,
         perms.ROLE_ASSIGN,
     )
-    _run(request, services.role_revoke, "已撤销角色。", assignment=assignment)
+    _run(request, services.role_revoke, _("已撤销角色。"), assignment=assignment)
     return redirect("orgs:person", pk=person.pk)
 
 
@@ -180,7 +181,7 @@ def person_role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> Htt
 @login_required
 def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
-    _run(request, services.account_unlock, "账号已解锁。", user=person)
+    _run(request, services.account_unlock, _("账号已解锁。"), user=person)
     return redirect("orgs:person", pk=person.pk)
 
 
@@ -192,7 +193,7 @@ def person_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     _run(
         request,
         services.user_update,
-        "已启用账号。" if active else "已停用账号。",
+        _("已启用账号。") if active else _("已停用账号。"),
         user=person,
         is_active=active,
     )
@@ -214,7 +215,7 @@ def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
         except errors.DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已重置密码。")
+            messages.success(request, _("已重置密码。"))
             return redirect("orgs:person", pk=person.pk)
     context = _person_context(request, person, password_form=form)
     return render(request, "orgs/person_detail.html", context, status=400)
@@ -241,7 +242,7 @@ def locked_accounts(request: HttpRequest) -> HttpResponse:
         request,
         "orgs/locked_accounts.html",
         {
-            "page_title": "锁定账号",
+            "page_title": _("锁定账号"),
             "people": people,
         },
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from jixiao.orgs.models import ADMIN_ROLES, OrgKind, Role
 from jixiao.periods import queries
@@ -69,35 +70,35 @@ class BootstrapForm(forms.Form):
 
 
 class DeadlineForm(BootstrapForm):
-    period = PeriodChoice(label="期间", queryset=Period.objects.none())
-    title = forms.CharField(label="名称", max_length=200)
-    organization = OrganizationChoice(label="设定单位", queryset=None)
+    period = PeriodChoice(label=_("期间"), queryset=Period.objects.none())
+    title = forms.CharField(label=_("名称"), max_length=200)
+    organization = OrganizationChoice(label=_("设定单位"), queryset=None)
     target_kinds = forms.MultipleChoiceField(
-        label="目标单位类型",
+        label=_("目标单位类型"),
         choices=OrgKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="设定单位下属的这些类型的单位都须完成；不选且不指定单位时为设定单位本身。",
+        help_text=_("设定单位下属的这些类型的单位都须完成；不选且不指定单位时为设定单位本身。"),
     )
     targets = OrganizationsChoice(
-        label="指定目标单位",
+        label=_("指定目标单位"),
         queryset=None,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    role = forms.ChoiceField(label="责任角色", choices=_business_roles)
+    role = forms.ChoiceField(label=_("责任角色"), choices=_business_roles)
     opens_on = forms.DateField(
-        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     due_at = forms.DateTimeField(
-        label="截止时间",
+        label=_("截止时间"),
         input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    topic = forms.CharField(label="业务类型", max_length=100, required=False)
-    link = forms.CharField(label="办理链接", max_length=500, required=False)
+    topic = forms.CharField(label=_("业务类型"), max_length=100, required=False)
+    link = forms.CharField(label=_("办理链接"), max_length=500, required=False)
     description = forms.CharField(
-        label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -111,7 +112,7 @@ class DeadlineForm(BootstrapForm):
 class DeadlineEditForm(DeadlineForm):
     """Changing a deadline: the organisation that set it stays; it can be cancelled."""
 
-    is_active = forms.BooleanField(label="有效（取消勾选即取消该截止事项）", required=False)
+    is_active = forms.BooleanField(label=_("有效（取消勾选即取消该截止事项）"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
@@ -120,29 +121,29 @@ class DeadlineEditForm(DeadlineForm):
 
 
 class PeriodForm(BootstrapForm):
-    kind = forms.ChoiceField(label="期间类型", choices=PeriodKind.choices)
-    fiscal_year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("期间类型"), choices=PeriodKind.choices)
+    fiscal_year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     number = forms.IntegerField(
-        label="序号",
+        label=_("序号"),
         required=False,
         min_value=1,
         max_value=99,
-        help_text="半年 1–2，季度 1–4，月度 1–12，监控轮次的轮次；年度不填。",
+        help_text=_("半年 1–2，季度 1–4，月度 1–12，监控轮次的轮次；年度不填。"),
     )
     start_date = forms.DateField(
-        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end_date = forms.DateField(
-        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     name = forms.CharField(
-        label="名称",
+        label=_("名称"),
         max_length=100,
         required=False,
-        help_text="年度、半年、季度、月度按规则自动命名；其他不填时按起止日期命名。",
+        help_text=_("年度、半年、季度、月度按规则自动命名；其他不填时按起止日期命名。"),
     )
     organization = OrganizationChoice(
-        label="所属组织", queryset=None, required=False, empty_label="（公共期间）"
+        label=_("所属组织"), queryset=None, required=False, empty_label=_("（公共期间）")
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

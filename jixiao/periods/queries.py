@@ -34,6 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, RoleAssignment, User
@@ -43,10 +44,10 @@ _CHUNK = 500  # ids per IN (...) list, well below SQLite's parameter limit
 
 
 class DeadlineStatus(models.TextChoices):
-    OPEN = "open", "进行中"
-    COMPLETED = "completed", "已完成"
-    OVERDUE = "overdue", "已逾期"
-    CANCELLED = "cancelled", "已取消"
+    OPEN = "open", _("进行中")
+    COMPLETED = "completed", _("已完成")
+    OVERDUE = "overdue", _("已逾期")
+    CANCELLED = "cancelled", _("已取消")
 
 
 # --- Targets and completions ---------------------------------------------------------------

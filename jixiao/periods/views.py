@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.orgs import permissions as perms
@@ -45,7 +46,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
         request,
         "periods/deadline_list.html",
         {
-            "page_title": "期间与截止",
+            "page_title": _("期间与截止"),
             "page": page,
             "f": f,
             "counts": queries.status_counts(base),
@@ -104,12 +105,12 @@ def deadline_create(request: HttpRequest) -> HttpResponse:
         lambda data: services.deadline_create(actor=request.user, **data),
     )
     if deadline is not None:
-        messages.success(request, f"已设定截止事项“{deadline.title}”。")
+        messages.success(request, _("已设定截止事项“%(title)s”。") % {"title": deadline.title})
         return redirect("periods:deadline", deadline.pk)
     return render(
         request,
         "periods/deadline_form.html",
-        {"page_title": "设定截止事项", "form": form, "deadline": None},
+        {"page_title": _("设定截止事项"), "form": form, "deadline": None},
     )
 
 
@@ -139,12 +140,12 @@ def deadline_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return services.deadline_update(actor=request.user, deadline=deadline, **changed)
 
     if _save(request, form, save) is not None:
-        messages.success(request, "截止事项已修改。")
+        messages.success(request, _("截止事项已修改。"))
         return redirect("periods:deadline", deadline.pk)
     return render(
         request,
         "periods/deadline_form.html",
-        {"page_title": "修改截止事项", "form": form, "deadline": deadline},
+        {"page_title": _("修改截止事项"), "form": form, "deadline": deadline},
     )
 
 
@@ -156,12 +157,12 @@ def _completion_action(request: HttpRequest, pk: int, org_pk: int, action: str) 
             services.deadline_complete(
                 actor=request.user, deadline=deadline, organization=organization
             )
-            messages.success(request, f"已标记“{organization.name}”完成。")
+            messages.success(request, _("已标记“%(name)s”完成。") % {"name": organization.name})
         else:
             services.deadline_reopen(
                 actor=request.user, deadline=deadline, organization=organization
             )
-            messages.success(request, f"已重新打开“{organization.name}”。")
+            messages.success(request, _("已重新打开“%(name)s”。") % {"name": organization.name})
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
     except DomainError as exc:
@@ -189,6 +190,6 @@ def period_create(request: HttpRequest) -> HttpResponse:
     form = forms.PeriodForm(request.POST or None, user=request.user)
     period = _save(request, form, lambda data: services.period_create(actor=request.user, **data))
     if period is not None:
-        messages.success(request, f"已新建期间“{period.name}”。")
+        messages.success(request, _("已新建期间“%(name)s”。") % {"name": period.name})
         return redirect(f"{reverse('periods:deadline_create')}?period={period.pk}")
-    return render(request, "periods/period_form.html", {"page_title": "新建期间", "form": form})
+    return render(request, "periods/period_form.html", {"page_title": _("新建期间"), "form": form})

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Role
@@ -13,13 +14,13 @@ from jixiao.web.menu import menu_for
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    context: dict[str, Any] = {"platform_name": settings.SITE_NAME}
+    context: dict[str, Any] = {"platform_name": gettext(settings.SITE_NAME)}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
     scope_list = perms.scopes(user)
     context["menu"] = menu_for(user, request.path)
-    context["role_labels"] = sorted({Role(s.role).label for s in scope_list})
+    context["role_labels"] = sorted({str(Role(s.role).label) for s in scope_list})
     context["scope_organization"] = user.organization
     context["unread_count"] = _unread_count(user)
     return context

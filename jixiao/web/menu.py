@@ -7,19 +7,30 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from jixiao.orgs import permissions as perms
 
 if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
     from jixiao.orgs.models import User
 
-GROUPS = ["工作台", "预算绩效", "员工考核", "政府绩效", "系统管理"]
+# The Chinese names are the keys apps pass to add(); menu_for translates them for display.
+GROUPS = [
+    gettext_noop("工作台"),
+    gettext_noop("预算绩效"),
+    gettext_noop("员工考核"),
+    gettext_noop("政府绩效"),
+    gettext_noop("系统管理"),
+]
 
 
 @dataclass(frozen=True)
 class MenuEntry:
-    group: str
-    label: str
+    group: str  # one of GROUPS, untranslated
+    label: str | Promise  # translated when shown: _("首页")
     url_name: str
     icon: str
     action: str | None  # None: every signed-in user
@@ -39,7 +50,7 @@ def add(entry: MenuEntry) -> None:
 def menu_for(user: User, current_path: str = "") -> list[dict]:
     """Groups with the entries this user may open, in the fixed group order."""
     groups: dict[str, list[dict]] = {g: [] for g in GROUPS}
-    for entry in sorted(_ENTRIES, key=lambda e: (e.order, e.label)):
+    for entry in sorted(_ENTRIES, key=lambda e: (e.order, str(e.label))):
         if entry.action is not None and not perms.can(user, entry.action):
             continue
         try:
@@ -48,24 +59,29 @@ def menu_for(user: User, current_path: str = "") -> list[dict]:
             continue
         active = (url != "/" and current_path.startswith(url)) or url == current_path
         groups[entry.group].append(
-            {"label": entry.label, "url": url, "icon": entry.icon, "active": active}
+            {"label": str(entry.label), "url": url, "icon": entry.icon, "active": active}
         )
-    return [{"name": g, "entries": e} for g, e in groups.items() if e]
+    return [{"name": gettext(g), "entries": e} for g, e in groups.items() if e]
 
 
-add(MenuEntry("工作台", "首页", "home", "house", None, order=0))
-add(MenuEntry("系统管理", "组织机构", "orgs:list", "diagram-3", perms.ORG_VIEW, order=10))
-add(MenuEntry("系统管理", "人员", "orgs:people", "people", perms.USER_VIEW, order=20))
+add(MenuEntry("工作台", _("首页"), "home", "house", None, order=0))
+add(MenuEntry("系统管理", _("组织机构"), "orgs:list", "diagram-3", perms.ORG_VIEW, order=10))
+add(MenuEntry("系统管理", _("人员"), "orgs:people", "people", perms.USER_VIEW, order=20))
 add(
     MenuEntry(
-        "系统管理", "指标模板", "indicators:templates", "list-nested", "indicator.view", order=25
+        "系统管理", _("指标模板"), "indicators:templates", "list-nested", "indicator.view", order=25
     )
 )
-add(MenuEntry("系统管理", "锁定账号", "orgs:locked", "lock", perms.ACCOUNT_UNLOCK, order=30))
-add(MenuEntry("系统管理", "审计日志", "audit:list", "journal-text", perms.AUDIT_VIEW, order=40))
-add(MenuEntry("系统管理", "管理后台", "admin:index", "gear", perms.ADMIN_SITE, order=90))
+add(MenuEntry("系统管理", _("锁定账号"), "orgs:locked", "lock", perms.ACCOUNT_UNLOCK, order=30))
+add(MenuEntry("系统管理", _("审计日志"), "audit:list", "journal-text", perms.AUDIT_VIEW, order=40))
+add(MenuEntry("系统管理", _("管理后台"), "admin:index", "gear", perms.ADMIN_SITE, order=90))
 add(
     MenuEntry(
-        "工作台", "期间与截止", "periods:deadlines", "calendar-check", perms.DEADLINE_VIEW, order=5
+        "工作台",
+        _("期间与截止"),
+        "periods:deadlines",
+        "calendar-check",
+        perms.DEADLINE_VIEW,
+        order=5,
     )
 )

@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jixiao.orgs.queries import assignments_of
@@ -37,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "web/home.html",
         {
-            "page_title": "首页",
+            "page_title": _("首页"),
             "my_scopes": assignments_of(request.user),
             "blocks": home_blocks.blocks_for(request.user),
         },

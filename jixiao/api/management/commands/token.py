@@ -70,7 +70,7 @@ class Command(BaseCommand):
                 token.prefix,
                 token.name,
                 token.user.username,
-                token.status_at(now).label,
+                str(token.status_at(now).label),
                 _fmt(token.created_at),
                 _fmt(token.last_used_at),
                 _fmt(token.expires_at),

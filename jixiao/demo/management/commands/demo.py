@@ -45,5 +45,5 @@ def print_accounts(console: Console) -> None:
     for column in ("用户名", "姓名", "角色", "范围"):
         table.add_column(column)
     for username, full_name, role, org in DEMO_ACCOUNTS:
-        table.add_row(username, full_name, Role(role).label, "全部" if org == "*" else org)
+        table.add_row(username, full_name, str(Role(role).label), "全部" if org == "*" else org)
     console.print(table)

@@ -31,5 +31,5 @@ class Command(BaseCommand):
             "organization"
         ):
             org = tree.organization.name if tree.organization else "全部"
-            table.add_row(str(tree.pk), tree.code, tree.name, tree.get_domain_display(), org)
+            table.add_row(str(tree.pk), tree.code, tree.name, str(tree.get_domain_display()), org)
         console.print(table)
