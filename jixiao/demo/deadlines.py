@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from jixiao.orgs.models import Organization, OrgKind, Role
-from jixiao.periods import services
+from jixiao.periods import reminders, services
 from jixiao.periods.models import PeriodKind
 
 
@@ -81,4 +82,6 @@ def build(today: date, bureau: Organization, company: Organization) -> int:
             month=today.month,
         )
     )
+    # What `jixiao remind` would send today, so the bell of the demo accounts is not empty.
+    reminders.send(reminders.plan(timezone.now(), settings.REMINDER_DAYS_BEFORE).reminders)
     return created

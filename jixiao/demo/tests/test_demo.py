@@ -62,3 +62,9 @@ def test_demo_has_deadlines_to_show(demo):
     assert len(titles) >= 5
     assert any("绩效运行监控" in t for t in titles)
     assert any("审核分析各部门考核汇总" in t for t in titles)
+
+
+def test_demo_accounts_have_reminders_in_the_bell(demo):
+    from jixiao.notifications.models import Notification
+
+    assert Notification.objects.filter(recipient__username="unit_operator").exists()
