@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jixiao.periods",
     "jixiao.notifications",
     "jixiao.indicators",
+    "jixiao.workflow",
     "jixiao.web",
     "jixiao.api",
     "jixiao.demo",
