@@ -4,8 +4,6 @@ inside its own transaction, so the change and its trace commit or roll back toge
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -14,21 +12,17 @@ from django.utils import translation
 
 from jixiao.audit.context import current
 from jixiao.audit.models import AuditEvent
+from jixiao.lib.plain import plain, unchanged
+
+
+def _model_key(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else unchanged()
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, Decimal):
-        # 5, 5.0 and 5.000000 (as read back from a DecimalField) are one value in the trail.
-        return format(value.normalize(), "f") if value.is_finite() else str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    return value
+    """JSON data for the trail: 5, 5.0 and 5.000000 (as read back from a DecimalField) are one
+    value; a model instance is recorded by its key."""
+    return plain(value, _model_key)
 
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:

@@ -12,30 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
+
+from jixiao.lib.plain import plain
 
 ADDED = "added"
 REMOVED = "removed"
 CHANGED = "changed"
 SAME = "same"
-
-
-def plain(value: Any) -> Any:
-    """``value`` as JSON data. Decimals become their shortest exact text ("5.00" → "5"), as in
-    the audit trail, so equal amounts compare equal whatever their scale."""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value.is_finite() else str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, set | frozenset):
-        return sorted(plain(v) for v in value)
-    return value
 
 
 @dataclass(frozen=True)

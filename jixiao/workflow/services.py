@@ -26,11 +26,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record, changed
+from jixiao.lib.plain import plain
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, User
 from jixiao.workflow import errors
 from jixiao.workflow.definitions import WorkflowDefinition, get_definition
-from jixiao.workflow.diff import plain
 from jixiao.workflow.errors import PermissionDeniedError, WorkflowError
 from jixiao.workflow.models import (
     EDITABLE_STATES,
