@@ -161,6 +161,16 @@ class Indicator(models.Model):
         _("指标值确定依据"), max_length=20, choices=TargetBasis.choices, blank=True
     )
     formula = models.CharField(_("计算公式"), max_length=500, blank=True)
+    standard_value = models.DecimalField(
+        _("预算支出标准"),
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("以预算支出标准为依据的成本指标，指标值不得超过此标准。"),
+    )
+    # Past years' values of the same indicator, {"2025": "24", "2024": "20"} (上年/前年指标值).
+    previous_values = models.JSONField(_("以前年度指标值"), default=dict, blank=True)
     explanation = models.TextField(_("指标解释"), blank=True)
     library_entry_id = models.BigIntegerField(_("指标库条目"), null=True, blank=True)
 

@@ -12,6 +12,7 @@ from django.db.models import Max
 from jixiao.audit.services import audit_record, audited_update, snapshot
 from jixiao.indicators import errors
 from jixiao.indicators.models import Indicator, IndicatorTree, TreeKind
+from jixiao.lib.plain import plain
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.errors import NO_PERMISSION, PermissionDeniedError
 from jixiao.orgs.models import Organization, User
@@ -48,6 +49,8 @@ INDICATOR_FIELDS = [
     "basis",
     "formula",
     "explanation",
+    "standard_value",
+    "previous_values",
 ]
 EDITABLE = set(INDICATOR_FIELDS) - {"parent_id", "level"}
 
@@ -255,7 +258,7 @@ def tree_check(tree: IndicatorTree) -> list[str]:
     problems: list[str] = []
     total = Decimal(0)
     for node in sorted(nodes, key=lambda n: (n.level, n.position, n.pk)):
-        path = _path(node, by_id)
+        path = indicator_path(node, by_id)
         if node.pk in has_children and node.rule:
             problems.append(errors.GROUP_WITH_RULE.format(path=path))
         if node.pk not in has_children and not node.rule:
@@ -264,18 +267,15 @@ def tree_check(tree: IndicatorTree) -> list[str]:
             total += node.full_score or 0
     if total != tree.scale:
         problems.append(
-            errors.FULL_SUM_MISMATCH.format(total=_plain(total), scale=_plain(tree.scale))
+            errors.FULL_SUM_MISMATCH.format(total=plain(total), scale=plain(tree.scale))
         )
     return problems
 
 
-def _path(node: Indicator, by_id: dict[int, Indicator]) -> str:
+def indicator_path(node: Indicator, by_id: dict[int, Indicator]) -> str:
+    """ "产出指标 / 数量指标 / 新建改造供水工程": the names from the top down."""
     names = [node.name]
     while node.parent_id:
         node = by_id[node.parent_id]
         names.append(node.name)
     return " / ".join(reversed(names))
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
