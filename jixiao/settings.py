@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jixiao.notifications",
     "jixiao.indicators",
     "jixiao.workflow",
+    "jixiao.budget",
     "jixiao.web",
     "jixiao.api",
     "jixiao.demo",

@@ -62,9 +62,14 @@ def tree_to_sheet(
     for siblings in children.values():
         siblings.sort(key=lambda n: (n.position, n.id))
 
+    def scored(node: Indicator) -> bool:
+        """Leaves with a rule, and groups holding one; an empty category is left out."""
+        return bool(node.rule) or any(scored(c) for c in children.get(node.id, []))
+
     def build(node: Indicator) -> dict[str, Any]:
         if children.get(node.id):
-            return {"name": node.name, "children": [build(c) for c in children[node.id]]}
+            kids = [build(c) for c in children[node.id] if scored(c)]
+            return {"name": node.name, "children": kids}
         return _leaf(node, values.get(node.id, {}))
 
     sheet: dict[str, Any] = {
@@ -75,7 +80,7 @@ def tree_to_sheet(
         "rounding": str(tree.rounding),
         "qualitative_bands": [Decimal(str(b)) for b in tree.qualitative_bands],
         "grades": tree.grades,
-        "items": [build(n) for n in children[None]],
+        "items": [build(n) for n in children[None] if scored(n)],
     }
     if published_total is not None:
         sheet["published_total"] = published_total

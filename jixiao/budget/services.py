@@ -1,0 +1,505 @@
+"""Writes of budget performance management, part I: projects, their performance targets,
+ex-ante assessments, and the review of targets on the generic workflow.
+
+Each function is one transaction, checks permission through ``jixiao.orgs.permissions`` and
+leaves audit rows; edits of a project or its targets go through ``workflow.ensure_editable``,
+so nothing changes while a declaration is under review or after it is approved.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from jixiao.audit.services import audit_record, audited_update, snapshot
+from jixiao.budget import errors
+from jixiao.budget import permissions as actions
+from jixiao.budget.checks import CheckResult, check_targets
+from jixiao.budget.models import (
+    BudgetYearSettings,
+    Conclusion,
+    ExAnteAssessment,
+    Project,
+)
+from jixiao.indicators import services as indicators
+from jixiao.indicators.models import Indicator, IndicatorTree, TreeKind
+from jixiao.indicators.sheets import tree_score
+from jixiao.indicators.standard import templates_install
+from jixiao.orgs import permissions as perms
+from jixiao.orgs.errors import NO_PERMISSION, PermissionDeniedError
+from jixiao.orgs.models import Organization, OrgKind, User
+from jixiao.workflow import services as workflow
+from jixiao.workflow.models import WorkflowCase
+
+SUBJECT = "budget.project"
+TARGET_TEMPLATE = "budget-project-target"
+EX_ANTE_TEMPLATE = "ex-ante-assessment"
+DEFAULT_EX_ANTE_THRESHOLD = Decimal(500)
+DEFAULT_INDICATOR_SCALE = Decimal(90)  # the self-evaluation adds budget execution (10)
+
+PROJECT_FIELDS = [
+    "fiscal_year",
+    "code",
+    "name",
+    "unit_id",
+    "department_id",
+    "function_code",
+    "is_new",
+    "is_major_policy",
+    "start_year",
+    "end_year",
+    "annual_total",
+    "annual_fiscal",
+    "annual_carryover",
+    "annual_other",
+    "midterm_total",
+    "midterm_fiscal",
+    "midterm_other",
+    "annual_goal",
+    "midterm_goal",
+    "manager",
+    "manager_phone",
+]
+EDITABLE = set(PROJECT_FIELDS) - {"fiscal_year", "unit_id", "department_id"}
+UNIT_KINDS = (OrgKind.BUDGET_UNIT, OrgKind.SUBORDINATE_UNIT)
+
+
+def _require(actor: User | None, action: str, organization: Organization) -> None:
+    if actor is not None and not perms.can(actor, action, organization):
+        raise PermissionDeniedError(NO_PERMISSION)
+
+
+def supervising_department(unit: Organization) -> Organization | None:
+    ids = [int(seg) for seg in unit.path.split(".") if seg]
+    return (
+        Organization.objects.filter(pk__in=ids, kind=OrgKind.SUPERVISING_DEPARTMENT)
+        .order_by("-depth")
+        .first()
+    )
+
+
+def case_of(project: Project) -> WorkflowCase:
+    return WorkflowCase.objects.get(subject_type=SUBJECT, subject_id=str(project.pk))
+
+
+# --- Projects -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: User | None,
+    unit: Organization,
+    fiscal_year: int,
+    code: str,
+    name: str,
+    function_code: str,
+    start_year: int,
+    end_year: int,
+    **values: Any,
+) -> Project:
+    """A new project declaration (草稿) with the standard target framework."""
+    _require(actor, actions.PROJECT_CHANGE, unit)
+    if unit.kind not in UNIT_KINDS:
+        raise errors.BudgetError(errors.UNIT_KIND)
+    if Project.objects.filter(fiscal_year=fiscal_year, code=code).exists():
+        raise errors.BudgetError(errors.CODE_TAKEN.format(year=fiscal_year, code=code))
+    unknown = set(values) - EDITABLE
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    project = Project(
+        unit=unit,
+        department=supervising_department(unit),
+        fiscal_year=fiscal_year,
+        code=code,
+        name=name,
+        function_code=function_code,
+        start_year=start_year,
+        end_year=end_year,
+        created_by=actor,
+        **values,
+    )
+    _validate_project(project)
+    project.save()
+    project.annual_tree = _target_tree(actor, project)
+    project.save(update_fields=["annual_tree"])
+    audit_record(
+        actor=actor,
+        action="budget.project.create",
+        obj=project,
+        organization_id=unit.pk,
+        new=snapshot(project, PROJECT_FIELDS),
+    )
+    workflow.case_open(
+        actor=actor,
+        subject_type=SUBJECT,
+        subject_id=str(project.pk),
+        organization=unit,
+        definition_key=actions.TARGET_WORKFLOW,
+        title=f"{project.code} {project.name}",
+    )
+    return project
+
+
+def _target_tree(actor: User | None, project: Project) -> IndicatorTree:
+    template = IndicatorTree.objects.filter(
+        kind=TreeKind.TEMPLATE, code=TARGET_TEMPLATE, organization=None
+    ).first()
+    if template is None:
+        templates_install()
+        template = IndicatorTree.objects.get(
+            kind=TreeKind.TEMPLATE, code=TARGET_TEMPLATE, organization=None
+        )
+    tree = indicators.tree_copy(
+        actor=actor,
+        template=template,
+        organization=project.unit,
+        name=f"{project.name}年度绩效指标",
+        owner_type=SUBJECT,
+        owner_id=str(project.pk),
+        authorized=True,
+    )
+    tree.scale = year_settings(project).indicator_scale
+    tree.save(update_fields=["scale"])
+    return tree
+
+
+def _validate_project(project: Project) -> None:
+    project.full_clean(exclude=["annual_tree", "midterm_tree"])
+    if project.end_year < project.start_year:
+        raise errors.BudgetError(errors.YEARS_ORDER)
+    parts = project.annual_fiscal + project.annual_carryover + project.annual_other
+    if parts != project.annual_total:
+        raise errors.BudgetError(
+            errors.FUNDS_SPLIT.format(total=_money(project.annual_total), parts=_money(parts))
+        )
+    mid_parts = project.midterm_fiscal + project.midterm_other
+    if (project.midterm_total or mid_parts) and mid_parts != project.midterm_total:
+        raise errors.BudgetError(
+            errors.MIDTERM_SPLIT.format(
+                total=_money(project.midterm_total), parts=_money(mid_parts)
+            )
+        )
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+@transaction.atomic
+def project_update(*, actor: User | None, project: Project, **values: Any) -> Project:
+    _require(actor, actions.PROJECT_CHANGE, project.unit)
+    workflow.ensure_editable(case_of(project))
+    if (
+        "code" in values
+        and Project.objects.filter(fiscal_year=project.fiscal_year, code=values["code"])
+        .exclude(pk=project.pk)
+        .exists()
+    ):
+        raise errors.BudgetError(
+            errors.CODE_TAKEN.format(year=project.fiscal_year, code=values["code"])
+        )
+    for field, value in values.items():
+        setattr(project, field, value)
+    _validate_project(project)
+    project.refresh_from_db(fields=list(values))  # audited_update compares before and after
+    return audited_update(
+        project,
+        values,
+        actor=actor,
+        action="budget.project.update",
+        allowed=EDITABLE,
+        fields=PROJECT_FIELDS,
+        organization_id=project.unit_id,
+    )
+
+
+# --- Target indicators -----------------------------------------------------------------------
+
+
+def target_tree(project: Project) -> IndicatorTree:
+    if project.annual_tree is None:  # every project gets one at creation
+        raise ValueError(f"project {project.pk} has no target tree")
+    return project.annual_tree
+
+
+def _editable_tree(actor: User | None, project: Project) -> IndicatorTree:
+    _require(actor, actions.PROJECT_CHANGE, project.unit)
+    workflow.ensure_editable(case_of(project))
+    return target_tree(project)
+
+
+@transaction.atomic
+def target_indicator_add(
+    *, actor: User | None, project: Project, parent: Indicator, name: str, **fields: Any
+) -> Indicator:
+    tree = _editable_tree(actor, project)
+    if parent.tree_id != tree.pk:
+        raise errors.BudgetError(errors.NOT_A_TARGET_INDICATOR)
+    return indicators.indicator_add(
+        actor=actor, tree=tree, parent=parent, name=name, authorized=True, **fields
+    )
+
+
+@transaction.atomic
+def target_indicator_update(
+    *, actor: User | None, project: Project, indicator: Indicator, **fields: Any
+) -> Indicator:
+    tree = _editable_tree(actor, project)
+    if indicator.tree_id != tree.pk:
+        raise errors.BudgetError(errors.NOT_A_TARGET_INDICATOR)
+    return indicators.indicator_update(actor=actor, indicator=indicator, authorized=True, **fields)
+
+
+@transaction.atomic
+def target_indicator_delete(*, actor: User | None, project: Project, indicator: Indicator) -> None:
+    tree = _editable_tree(actor, project)
+    if indicator.tree_id != tree.pk or indicator.level < 3:
+        raise errors.BudgetError(errors.NOT_A_TARGET_INDICATOR)
+    indicators.indicator_delete(actor=actor, indicator=indicator, authorized=True)
+
+
+def targets_check(project: Project) -> CheckResult:
+    """The completeness check of the declaration (errors block submission)."""
+    tree = target_tree(project)
+    return check_targets(
+        tree.indicators.all(),
+        scale=tree.scale,
+        goals={"年度目标": project.annual_goal},
+    )
+
+
+# --- Ex-ante assessment ------------------------------------------------------------------------
+
+
+def year_settings(project: Project) -> BudgetYearSettings:
+    """The bureau's settings for the project's year (defaults when none were saved)."""
+    bureau_ids = [int(seg) for seg in project.unit.path.split(".") if seg][:1]
+    found = BudgetYearSettings.objects.filter(
+        bureau_id__in=bureau_ids, fiscal_year=project.fiscal_year
+    ).first()
+    return found or BudgetYearSettings(fiscal_year=project.fiscal_year)
+
+
+def ex_ante_required(project: Project) -> bool:
+    """New major policies and new projects at or above the year's amount (BUD-1)."""
+    if not project.is_new:
+        return False
+    return (
+        project.is_major_policy or project.annual_total >= year_settings(project).ex_ante_threshold
+    )
+
+
+@transaction.atomic
+def ex_ante_start(*, actor: User | None, project: Project) -> ExAnteAssessment:
+    _require(actor, actions.EX_ANTE_ASSESS, project.unit)
+    existing = ExAnteAssessment.objects.filter(project=project).first()
+    if existing is not None:
+        return existing
+    templates_install()
+    template = IndicatorTree.objects.get(
+        kind=TreeKind.TEMPLATE, code=EX_ANTE_TEMPLATE, organization=None
+    )
+    tree = indicators.tree_copy(
+        actor=actor,
+        template=template,
+        organization=project.unit,
+        name=f"{project.name}事前绩效评估",
+        owner_type=SUBJECT,
+        owner_id=str(project.pk),
+        authorized=True,
+    )
+    assessment = ExAnteAssessment.objects.create(
+        project=project, tree=tree, requested_amount=project.annual_total
+    )
+    audit_record(
+        actor=actor,
+        action="budget.ex_ante.create",
+        obj=assessment,
+        organization_id=project.unit_id,
+        new={"project": project.pk},
+    )
+    return assessment
+
+
+@transaction.atomic
+def ex_ante_assess(
+    *,
+    actor: User | None,
+    assessment: ExAnteAssessment,
+    values: dict[int, dict[str, Any]],
+    conclusion: str,
+    opinion: str = "",
+    approved_amount: Decimal | None = None,
+) -> ExAnteAssessment:
+    """Score the criteria through the engine and record the conclusion.
+
+    ``values``: per criterion (indicator id) ``{"level": "achieved"|"partly"|"not_achieved",
+    "score": Decimal}``; the engine refuses a score outside its level's band."""
+    project = assessment.project
+    _require(actor, actions.EX_ANTE_ASSESS, project.unit)
+    workflow.ensure_editable(case_of(project))
+    if conclusion not in Conclusion.values:
+        raise errors.BudgetError(errors.EX_ANTE_CONCLUSION)
+    if conclusion == Conclusion.PARTIAL and (
+        approved_amount is None or not Decimal(0) <= approved_amount < assessment.requested_amount
+    ):
+        raise errors.BudgetError(errors.EX_ANTE_AMOUNT)
+    result = tree_score(assessment.tree, values).to_dict()
+    before = snapshot(assessment, ["total", "grade", "conclusion", "approved_amount"])
+    assessment.values = {str(k): v for k, v in _plain_values(values).items()}
+    assessment.total = result["total"]
+    assessment.grade = result["grade_label"]
+    assessment.conclusion = conclusion
+    assessment.opinion = opinion
+    assessment.approved_amount = {
+        Conclusion.SUPPORT: assessment.requested_amount,
+        Conclusion.PARTIAL: approved_amount,
+        Conclusion.REJECT: Decimal(0),
+    }[Conclusion(conclusion)]
+    assessment.assessed_by = actor
+    assessment.assessed_at = timezone.now()
+    assessment.save()
+    audit_record(
+        actor=actor,
+        action="budget.ex_ante.assess",
+        obj=assessment,
+        organization_id=project.unit_id,
+        old=before,
+        new={
+            **snapshot(assessment, ["total", "grade", "conclusion", "approved_amount"]),
+            "cut_amount": assessment.cut_amount,
+        },
+    )
+    return assessment
+
+
+def _plain_values(values: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    return {
+        k: {f: str(v) if isinstance(v, Decimal) else v for f, v in d.items()}
+        for k, d in values.items()
+    }
+
+
+@transaction.atomic
+def ex_ante_attach_report(
+    *, actor: User | None, assessment: ExAnteAssessment, report: File
+) -> ExAnteAssessment:
+    _require(actor, actions.EX_ANTE_ASSESS, assessment.project.unit)
+    workflow.ensure_editable(case_of(assessment.project))
+    assessment.report.save(report.name or "report.pdf", report, save=False)
+    assessment.save(update_fields=["report"])
+    audit_record(
+        actor=actor,
+        action="budget.ex_ante.report",
+        obj=assessment,
+        organization_id=assessment.project.unit_id,
+        new={"report": assessment.report.name},
+    )
+    return assessment
+
+
+# --- Review of the targets (BUD-3) ------------------------------------------------------------
+
+
+def target_snapshot(project: Project) -> dict[str, Any]:
+    """The declaration as the reviewers saw it: fields and the indicator table."""
+    nodes = list(target_tree(project).indicators.all())
+    by_id = {n.pk: n for n in nodes}
+    rows = [
+        {
+            "key": f"indicator:{n.pk}",
+            "path": indicators.indicator_path(n, by_id),
+            "direction": n.direction or n.kind,
+            "target": n.target_value if n.target_value is not None else n.target_text,
+            "unit": n.unit,
+            "full": n.full_score,
+            "basis": n.basis,
+        }
+        for n in sorted(nodes, key=lambda n: (n.level, n.position, n.pk))
+        if n.level >= 3
+    ]
+    fields = {f: getattr(project, f) for f in PROJECT_FIELDS if not f.endswith("_id")}
+    return {**fields, "indicators": rows}
+
+
+@transaction.atomic
+def target_submit(*, actor: User | None, project: Project, comment: str = "") -> WorkflowCase:
+    _require(actor, actions.TARGET_SUBMIT, project.unit)
+    if ex_ante_required(project):
+        assessment = ExAnteAssessment.objects.filter(project=project).first()
+        if assessment is None or not assessment.passed:
+            raise errors.BudgetError(errors.EX_ANTE_REQUIRED)
+    result = targets_check(project)
+    if not result.ok:
+        raise errors.BudgetError(
+            errors.TARGETS_INCOMPLETE.format(problems="；".join(result.errors))
+        )
+    return workflow.case_submit(
+        actor=actor, case=case_of(project), snapshot=target_snapshot(project), comment=comment
+    )
+
+
+@transaction.atomic
+def target_approve(
+    *,
+    actor: User | None,
+    project: Project,
+    comment: str = "",
+    approved_amount: Decimal | None = None,
+) -> WorkflowCase:
+    """Approve at the current level; the finance bureau approves with the budget amount."""
+    case = case_of(project)
+    final = _at_finance_level(case)
+    data = None
+    if final:
+        if approved_amount is None:
+            raise errors.BudgetError(errors.AMOUNT_REQUIRED)
+        if approved_amount < 0:
+            raise errors.BudgetError(errors.AMOUNT_NEGATIVE)
+        data = {"approved_amount": approved_amount}
+    case = workflow.case_approve(actor=actor, case=case, comment=comment, data=data)
+    if final and case.locked:
+        before = snapshot(project, ["approved_amount"])
+        project.approved_amount = approved_amount
+        project.save(update_fields=["approved_amount"])
+        audit_record(
+            actor=actor,
+            action="budget.project.approve",
+            obj=project,
+            organization_id=project.unit_id,
+            old=before,
+            new=snapshot(project, ["approved_amount"]),
+        )
+    return case
+
+
+def _at_finance_level(case: WorkflowCase) -> bool:
+    from jixiao.workflow.definitions import get_definition
+
+    if case.current_level is None:
+        return False
+    level = get_definition(case.definition_key).levels[case.current_level]
+    return level.action == actions.TARGET_REVIEW_FINANCE
+
+
+@transaction.atomic
+def target_return(
+    *,
+    actor: User | None,
+    project: Project,
+    comment: str,
+    item_comments: list[tuple[str, str]] | None = None,
+) -> WorkflowCase:
+    return workflow.case_return(
+        actor=actor, case=case_of(project), comment=comment, item_comments=item_comments or []
+    )
+
+
+@transaction.atomic
+def target_withdraw(*, actor: User | None, project: Project, comment: str = "") -> WorkflowCase:
+    return workflow.case_withdraw(actor=actor, case=case_of(project), comment=comment)
