@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/", include("jixiao.notifications.urls")),
     path("periods/", include("jixiao.periods.urls")),
     path("indicators/", include("jixiao.indicators.urls")),
+    path("budget/", include("jixiao.budget.urls")),
     path("api/", include("jixiao.api.urls")),
     path("admin/", admin.site.urls),
 ]

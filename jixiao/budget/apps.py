@@ -7,6 +7,29 @@ class BudgetConfig(AppConfig):
     verbose_name = "预算绩效管理"
 
     def ready(self) -> None:
-        from jixiao.budget import permissions
+        from django.utils.translation import gettext_lazy as _
 
-        permissions.install()
+        from jixiao.budget import permissions as p
+        from jixiao.web.menu import MenuEntry, add
+
+        p.install()
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("项目绩效目标申报"),
+                "budget:projects",
+                "folder2-open",
+                p.PROJECT_VIEW,
+                order=10,
+            )
+        )
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("绩效目标审核"),
+                "budget:review_queue",
+                "check2-square",
+                (p.TARGET_REVIEW_DEPARTMENT, p.TARGET_REVIEW_FINANCE),
+                order=20,
+            )
+        )

@@ -33,7 +33,8 @@ class MenuEntry:
     label: str | Promise  # translated when shown: _("首页")
     url_name: str
     icon: str
-    action: str | None  # None: every signed-in user
+    # None: every signed-in user; a tuple: users who may perform any of these actions.
+    action: str | tuple[str, ...] | None
     order: int = 0
 
 
@@ -47,11 +48,18 @@ def add(entry: MenuEntry) -> None:
         _ENTRIES.append(entry)
 
 
+def _allowed(user: User, action: str | tuple[str, ...] | None) -> bool:
+    if action is None:
+        return True
+    wanted = (action,) if isinstance(action, str) else action
+    return any(perms.can(user, a) for a in wanted)
+
+
 def menu_for(user: User, current_path: str = "") -> list[dict]:
     """Groups with the entries this user may open, in the fixed group order."""
     groups: dict[str, list[dict]] = {g: [] for g in GROUPS}
     for entry in sorted(_ENTRIES, key=lambda e: (e.order, str(e.label))):
-        if entry.action is not None and not perms.can(user, entry.action):
+        if not _allowed(user, entry.action):
             continue
         try:
             url = reverse(entry.url_name)

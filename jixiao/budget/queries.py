@@ -1,0 +1,116 @@
+"""Reads of the budget pages, the API and exports: set-based, scoped through permissions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from jixiao.budget import permissions as actions
+from jixiao.budget.models import Project
+from jixiao.budget.services import SUBJECT
+from jixiao.indicators.levels import level_label
+from jixiao.indicators.models import Indicator
+from jixiao.orgs import permissions as perms
+from jixiao.workflow.models import WorkflowCase, WorkflowState
+from jixiao.workflow.queries import cases_for_subjects
+
+
+def projects_visible(user: Any) -> QuerySet[Project]:
+    return perms.filter_for_user(
+        user,
+        Project.objects.select_related("unit", "department"),
+        actions.PROJECT_VIEW,
+        org_field="unit",
+    )
+
+
+def get_project_for_user(user: Any, pk: Any, action: str = actions.PROJECT_VIEW) -> Project:
+    """The only way pages and the API fetch a project: 404 outside the user's scope."""
+    return perms.get_for_user(
+        user,
+        Project.objects.select_related("unit", "department", "annual_tree"),
+        pk,
+        action,
+        org_field="unit",
+    )
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    project: Project
+    case: WorkflowCase | None
+    next_step: str
+
+
+NEXT_STEP = {
+    WorkflowState.DRAFT: "完善并提交绩效目标",
+    WorkflowState.RETURNED: "按审核意见修改后重新提交",
+    WorkflowState.APPROVED: "已批复，按批复目标执行",
+}
+
+
+def next_step(case: WorkflowCase | None) -> str:
+    if case is None:
+        return ""
+    if case.state == WorkflowState.SUBMITTED:
+        who = case.reviewing_organization.name if case.reviewing_organization else ""
+        return f"等待{who}{case.level_label}"
+    return NEXT_STEP.get(WorkflowState(case.state), "")
+
+
+def project_rows(
+    user: Any, *, fiscal_year: int | None = None, state: str = "", q: str = ""
+) -> tuple[list[ProjectRow], dict[str, int]]:
+    """The rows of a project list with their workflow state, and counts by state (tabs)."""
+    qs = projects_visible(user)
+    if fiscal_year:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(unit__name__icontains=q))
+    projects = list(qs.order_by("unit__path", "code"))
+    cases = cases_for_subjects(SUBJECT, [p.pk for p in projects])
+    counts: dict[str, int] = defaultdict(int)
+    rows = []
+    for project in projects:
+        case = cases.get(str(project.pk))
+        project_state = case.state if case else WorkflowState.DRAFT
+        counts[project_state] += 1
+        if not state or state == project_state:
+            rows.append(ProjectRow(project, case, next_step(case)))
+    counts["all"] = len(projects)
+    return rows, dict(counts)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: Indicator
+    level_label: str
+    depth: int
+    is_group: bool
+    key: str
+
+
+def target_rows(project: Project) -> list[IndicatorRow]:
+    """The declaration's indicator table in reading order (one query)."""
+    tree = project.annual_tree
+    if tree is None:
+        return []
+    children: dict[int | None, list[Indicator]] = defaultdict(list)
+    for node in tree.indicators.order_by("position", "id"):
+        children[node.parent_id].append(node)
+    rows: list[IndicatorRow] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for node in children.get(parent, []):
+            rows.append(
+                IndicatorRow(
+                    node, level_label(node.level), depth, node.level < 3, f"indicator:{node.pk}"
+                )
+            )
+            walk(node.pk, depth + 1)
+
+    walk(None, 0)
+    return rows

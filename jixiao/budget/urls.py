@@ -1,0 +1,28 @@
+from django.urls import path
+
+from jixiao.budget import views
+
+app_name = "budget"
+urlpatterns = [
+    path("projects/", views.project_list, name="projects"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/", views.project_detail, name="project"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/indicators/", views.indicator_add, name="indicator_add"),
+    path(
+        "projects/<int:pk>/indicators/<int:indicator_pk>/",
+        views.indicator_edit,
+        name="indicator_edit",
+    ),
+    path(
+        "projects/<int:pk>/indicators/<int:indicator_pk>/delete/",
+        views.indicator_delete,
+        name="indicator_delete",
+    ),
+    path("projects/<int:pk>/submit/", views.project_submit, name="project_submit"),
+    path("projects/<int:pk>/withdraw/", views.project_withdraw, name="project_withdraw"),
+    path("projects/<int:pk>/ex-ante/", views.ex_ante, name="ex_ante"),
+    path("projects/<int:pk>/review/", views.review, name="review"),
+    path("projects/<int:pk>/compare/", views.compare, name="compare"),
+    path("review/", views.review_queue, name="review_queue"),
+]

@@ -1,0 +1,467 @@
+"""Pages of budget performance management, part I: thin — parse, call a service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jixiao.audit.models import AuditEvent
+from jixiao.budget import forms, queries, services
+from jixiao.budget import permissions as actions
+from jixiao.budget.models import ExAnteAssessment, Project
+from jixiao.indicators.scoring import SheetError
+from jixiao.orgs import permissions as perms
+from jixiao.orgs.errors import DomainError, PermissionDeniedError
+from jixiao.orgs.models import OrgKind
+from jixiao.workflow import queries as wf
+from jixiao.workflow.definitions import get_definition
+from jixiao.workflow.models import WorkflowState
+
+STATE_TABS = [("", "全部"), *WorkflowState.choices]
+
+
+def _this_year() -> int:
+    return timezone.localdate().year
+
+
+def _year(request: HttpRequest) -> int:
+    """The budget year a page is about: by default next year's budget being prepared."""
+    try:
+        return int(request.GET.get("year") or _this_year() + 1)
+    except ValueError:
+        return _this_year() + 1
+
+
+@require_GET
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    if not perms.can(request.user, actions.PROJECT_VIEW):
+        raise Http404
+    year, state, q = _year(request), request.GET.get("state", ""), request.GET.get("q", "")
+    rows, counts = queries.project_rows(request.user, fiscal_year=year, state=state, q=q)
+    tabs = [(value, label, counts.get(value or "all", 0)) for value, label in STATE_TABS]
+    return render(
+        request,
+        "budget/project_list.html",
+        {
+            "page_title": "项目绩效目标申报",
+            "rows": rows,
+            "tabs": tabs,
+            "state": state,
+            "q": q,
+            "year": year,
+            "years": range(_this_year() - 2, _this_year() + 3),
+            "can_create": perms.can(request.user, actions.PROJECT_CHANGE),
+        },
+    )
+
+
+def _units(request: HttpRequest) -> Any:
+    return perms.visible_organizations(request.user, actions.PROJECT_CHANGE).filter(
+        kind__in=[OrgKind.BUDGET_UNIT, OrgKind.SUBORDINATE_UNIT]
+    )
+
+
+def _apply(form: Any, call: Callable[[], Any]) -> Any:
+    """Run a service for a form; its refusal becomes a form error, nothing is half-written."""
+    try:
+        return call()
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+    except SheetError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    if not perms.can(request.user, actions.PROJECT_CHANGE):
+        raise Http404
+    form = forms.ProjectForm(
+        request.POST or None,
+        units=_units(request),
+        initial={
+            "fiscal_year": _year(request),
+            "is_new": "1",
+            "start_year": _year(request),
+            "end_year": _year(request),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        project = _apply(form, lambda: services.project_create(actor=request.user, **data))
+        if project is not None:
+            messages.success(request, f"已保存项目：{project.name}。请继续填写绩效指标。")
+            return redirect("budget:project", pk=project.pk)
+    return render(request, "budget/project_form.html", {"page_title": "新增项目", "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = queries.get_project_for_user(request.user, pk, actions.PROJECT_CHANGE)
+    initial = {name: getattr(project, name) for name in forms.ProjectForm.base_fields}
+    initial["is_new"] = "1" if project.is_new else "0"
+    form = forms.ProjectForm(
+        request.POST or None, units=_units(request), editing=True, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if getattr(project, k) != v}
+        done = _apply(
+            form, lambda: services.project_update(actor=request.user, project=project, **changes)
+        )
+        if done is not None:
+            messages.success(request, "已保存。")
+            return redirect("budget:project", pk=project.pk)
+    return render(
+        request,
+        "budget/project_form.html",
+        {"page_title": "编辑项目", "form": form, "project": project},
+    )
+
+
+def _groups(project: Project) -> Any:
+    return (
+        project.annual_tree.indicators.filter(level=2)
+        .select_related("parent")
+        .order_by("parent__position", "position")
+    )
+
+
+def _detail_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+    case = services.case_of(project)
+    editable = case.is_editable and perms.can(request.user, actions.PROJECT_CHANGE, project.unit)
+    ex_ante = ExAnteAssessment.objects.filter(project=project).first()
+    context = {
+        "page_title": project.name,
+        "project": project,
+        "case": case,
+        "rows": queries.target_rows(project),
+        "check": services.targets_check(project),
+        "editable": editable,
+        "comments": wf.comments_by_item(case),
+        "history": wf.history(case),
+        "versions": list(wf.versions(case)),
+        "ex_ante": ex_ante,
+        "ex_ante_required": services.ex_ante_required(project),
+        "can_submit": editable and perms.can(request.user, actions.TARGET_SUBMIT, project.unit),
+        "can_withdraw": case.state == WorkflowState.SUBMITTED
+        and perms.can(request.user, actions.TARGET_SUBMIT, project.unit),
+        "can_review": _review_level(request, case) is not None,
+        "can_assess": case.is_editable
+        and perms.can(request.user, actions.EX_ANTE_ASSESS, project.unit),
+        "audit_events": AuditEvent.objects.filter(
+            object_type__in=["budget.project", "workflow.workflowcase"],
+            object_id__in=[str(project.pk), str(case.pk)],
+        ).order_by("-created_at", "-id")[:50],
+        "indicator_form": forms.IndicatorForm(groups=_groups(project)) if editable else None,
+    }
+    context.update(extra)
+    return context
+
+
+def _review_level(request: HttpRequest, case: Any) -> Any:
+    """The level the user may review now, or None."""
+    if case.state != WorkflowState.SUBMITTED or case.current_level is None:
+        return None
+    level = get_definition(case.definition_key).levels[case.current_level]
+    org = case.reviewing_organization
+    if org is None or not perms.can(request.user, level.action, org):
+        return None
+    return level
+
+
+@require_GET
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = queries.get_project_for_user(request.user, pk)
+    return render(request, "budget/project_detail.html", _detail_context(request, project))
+
+
+@require_POST
+@login_required
+def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = queries.get_project_for_user(request.user, pk, actions.PROJECT_CHANGE)
+    form = forms.IndicatorForm(request.POST, groups=_groups(project))
+    if form.is_valid():
+        fields = form.indicator_fields()
+        name = fields.pop("name")
+        done = _apply(
+            form,
+            lambda: services.target_indicator_add(
+                actor=request.user,
+                project=project,
+                parent=form.cleaned_data["group"],
+                name=name,
+                **fields,
+            ),
+        )
+        if done is not None:
+            messages.success(request, f"已添加指标：{name}")
+            return redirect(f"{project_url(project)}#indicators")
+    context = _detail_context(request, project, indicator_form=form)
+    return render(request, "budget/project_detail.html", context, status=400)
+
+
+def project_url(project: Project) -> str:
+    from django.urls import reverse
+
+    return reverse("budget:project", args=[project.pk])
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    project = queries.get_project_for_user(request.user, pk, actions.PROJECT_CHANGE)
+    indicator = get_object_or_404(project.annual_tree.indicators, pk=indicator_pk, level__gte=3)
+    form = forms.IndicatorForm(
+        request.POST or None,
+        groups=_groups(project),
+        initial=forms.IndicatorForm.initial_from(indicator),
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = form.indicator_fields()
+        done = _apply(
+            form,
+            lambda: services.target_indicator_update(
+                actor=request.user, project=project, indicator=indicator, **fields
+            ),
+        )
+        if done is not None:
+            messages.success(request, f"已修改指标：{indicator.name}")
+            return redirect(f"{project_url(project)}#indicators")
+    return render(
+        request,
+        "budget/indicator_form.html",
+        {
+            "page_title": "修改指标",
+            "project": project,
+            "indicator": indicator,
+            "form": form,
+            "comments": wf.comments_by_item(services.case_of(project)).get(
+                f"indicator:{indicator.pk}", []
+            ),
+        },
+    )
+
+
+@require_POST
+@login_required
+def indicator_delete(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    project = queries.get_project_for_user(request.user, pk, actions.PROJECT_CHANGE)
+    indicator = get_object_or_404(project.annual_tree.indicators, pk=indicator_pk, level__gte=3)
+    _message(
+        request,
+        lambda: services.target_indicator_delete(
+            actor=request.user, project=project, indicator=indicator
+        ),
+        f"已删除指标：{indicator.name}",
+    )
+    return redirect(f"{project_url(project)}#indicators")
+
+
+def _message(request: HttpRequest, call: Callable[[], Any], done: str) -> bool:
+    try:
+        call()
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, done)
+    return True
+
+
+@require_POST
+@login_required
+def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = queries.get_project_for_user(request.user, pk)
+    _message(
+        request,
+        lambda: services.target_submit(
+            actor=request.user, project=project, comment=request.POST.get("comment", "")
+        ),
+        "已提交，等待审核。",
+    )
+    return redirect("budget:project", pk=project.pk)
+
+
+@require_POST
+@login_required
+def project_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    project = queries.get_project_for_user(request.user, pk)
+    _message(
+        request,
+        lambda: services.target_withdraw(actor=request.user, project=project),
+        "已撤回，可继续修改。",
+    )
+    return redirect("budget:project", pk=project.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def ex_ante(request: HttpRequest, pk: int) -> HttpResponse:
+    project = queries.get_project_for_user(request.user, pk, actions.EX_ANTE_ASSESS)
+    assessment = ExAnteAssessment.objects.filter(project=project).first()
+    if assessment is None:
+        if request.method != "POST" or "start" not in request.POST:
+            return render(
+                request,
+                "budget/ex_ante.html",
+                {
+                    "page_title": "事前绩效评估",
+                    "project": project,
+                    "assessment": None,
+                    "required": services.ex_ante_required(project),
+                },
+            )
+        assessment = services.ex_ante_start(actor=request.user, project=project)
+        return redirect("budget:ex_ante", pk=project.pk)
+    criteria = list(assessment.tree.indicators.order_by("position", "id"))
+    initial = {
+        "conclusion": assessment.conclusion,
+        "opinion": assessment.opinion,
+        "approved_amount": assessment.approved_amount,
+    }
+    for c in criteria:
+        saved = assessment.values.get(str(c.pk), {})
+        initial[f"level_{c.pk}"] = saved.get("level")
+        initial[f"score_{c.pk}"] = saved.get("score")
+    form = forms.ExAnteForm(
+        request.POST or None, request.FILES or None, criteria=criteria, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _apply(form, lambda: _save_ex_ante(request, assessment, form, data))
+        if done is not None:
+            messages.success(request, "已保存事前绩效评估。")
+            return redirect("budget:project", pk=project.pk)
+    return render(
+        request,
+        "budget/ex_ante.html",
+        {
+            "page_title": "事前绩效评估",
+            "project": project,
+            "assessment": assessment,
+            "form": form,
+            "criteria": criteria,
+            "required": services.ex_ante_required(project),
+        },
+    )
+
+
+def _save_ex_ante(
+    request: HttpRequest, assessment: ExAnteAssessment, form: Any, data: dict[str, Any]
+) -> ExAnteAssessment:
+    from django.db import transaction
+
+    with transaction.atomic():
+        services.ex_ante_assess(
+            actor=request.user,
+            assessment=assessment,
+            values=form.values(),
+            conclusion=data["conclusion"],
+            opinion=data["opinion"],
+            approved_amount=data.get("approved_amount"),
+        )
+        if data.get("report"):
+            services.ex_ante_attach_report(
+                actor=request.user, assessment=assessment, report=data["report"]
+            )
+    return assessment
+
+
+@require_GET
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    summary = wf.queue_summary(request.user, actions.TARGET_WORKFLOW)
+    cases = list(wf.review_queue(request.user, actions.TARGET_WORKFLOW))
+    if not cases and not (
+        perms.can(request.user, actions.TARGET_REVIEW_DEPARTMENT)
+        or perms.can(request.user, actions.TARGET_REVIEW_FINANCE)
+    ):
+        raise Http404
+    projects = Project.objects.in_bulk([int(c.subject_id) for c in cases])
+    rows = [(c, projects.get(int(c.subject_id))) for c in cases]
+    return render(
+        request,
+        "budget/review_queue.html",
+        {"page_title": "绩效目标审核", "rows": rows, "summary": summary},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    project = queries.get_project_for_user(request.user, pk)
+    case = services.case_of(project)
+    level = _review_level(request, case)
+    if level is None:
+        raise Http404
+    final = level.action == actions.TARGET_REVIEW_FINANCE
+    form = forms.ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["decision"] == "approve":
+            call = lambda: services.target_approve(  # noqa: E731
+                actor=request.user,
+                project=project,
+                comment=data["comment"],
+                approved_amount=data.get("approved_amount") if final else None,
+            )
+            done_text = "已审核通过。" if not final else "已批复。"
+        else:
+            items = [
+                (key.removeprefix("item-"), text.strip())
+                for key, text in request.POST.items()
+                if key.startswith("item-indicator:") and text.strip()
+            ]
+            call = lambda: services.target_return(  # noqa: E731
+                actor=request.user, project=project, comment=data["comment"], item_comments=items
+            )
+            done_text = "已退回。"
+        if _apply(form, call) is not None:
+            messages.success(request, done_text)
+            return redirect("budget:review_queue")
+    context = _detail_context(request, project, review_form=form, level=level, final=final)
+    return render(
+        request, "budget/review.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@require_GET
+@login_required
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    project = queries.get_project_for_user(request.user, pk)
+    case = services.case_of(project)
+    versions = {v.number: v for v in wf.versions(case)}
+    try:
+        a, b = versions[int(request.GET["a"])], versions[int(request.GET["b"])]
+    except (KeyError, ValueError) as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "budget/compare.html",
+        {
+            "page_title": "版本比较",
+            "project": project,
+            "a": a,
+            "b": b,
+            "diff": wf.diff_versions(a, b),
+        },
+    )
