@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit.context import acting
-from jixiao.demo import data, deadlines
+from jixiao.demo import budget, data, deadlines
 from jixiao.indicators.standard import templates_install
 from jixiao.orgs import services
 from jixiao.orgs.models import Organization, OrgKind, Role, User
@@ -42,6 +42,8 @@ def build(progress: Progress | None = None) -> DemoResult:
         builder.accounts()
         step("标准指标模板")
         templates_install()
+        step("项目绩效目标申报")
+        budget.build(timezone.localdate().year + 1)
         step("截止日期")
         deadlines.build(
             timezone.localdate(), builder.by_name[data.BUREAU[0]], builder.by_name[data.COMPANY[0]]

@@ -37,8 +37,7 @@ def _status(page) -> str:  # type: ignore[no-untyped-def]
     return page.get_by_test_id("project-status").inner_text()
 
 
-def test_declare_return_fix_approve_lock(live_server, browser_page, tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path
+def test_declare_return_fix_approve_lock(live_server, browser_page):
     personas = make_personas()
     page, base = browser_page, live_server.url
 

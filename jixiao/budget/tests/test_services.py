@@ -17,11 +17,6 @@ from jixiao.workflow.models import WorkflowState
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def test_new_project_gets_the_standard_framework(personas):
     project = make_project(personas.unit_a, personas.unit_a_operator)
     assert project.department == personas.education

@@ -68,3 +68,12 @@ def test_demo_accounts_have_reminders_in_the_bell(demo):
     from jixiao.notifications.models import Notification
 
     assert Notification.objects.filter(recipient__username="unit_operator").exists()
+
+
+def test_demo_has_projects_in_every_review_state(demo):
+    from jixiao.budget.models import Project
+    from jixiao.workflow.models import WorkflowCase
+
+    assert Project.objects.count() >= 10
+    states = set(WorkflowCase.objects.values_list("state", flat=True))
+    assert states == {"draft", "submitted", "returned", "approved"}
