@@ -9,10 +9,21 @@ class BudgetConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from jixiao.audit import labels
         from jixiao.budget import permissions as p
         from jixiao.web.menu import MenuEntry, add
 
         p.install()
+        labels.register(
+            {
+                "budget.project.create": "新增项目",
+                "budget.project.update": "修改项目",
+                "budget.project.approve": "批复项目",
+                "budget.ex_ante.create": "开始事前绩效评估",
+                "budget.ex_ante.assess": "事前绩效评估",
+                "budget.ex_ante.report": "上传评估报告",
+            }
+        )
         add(
             MenuEntry(
                 "预算绩效",

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from jixiao.audit.models import AuditEvent
 from jixiao.budget import permissions as actions
-from jixiao.budget.models import Project
+from jixiao.budget.models import ExAnteAssessment, Project
 from jixiao.budget.services import SUBJECT
 from jixiao.indicators.levels import level_label
 from jixiao.indicators.models import Indicator
@@ -114,3 +115,21 @@ def target_rows(project: Project) -> list[IndicatorRow]:
 
     walk(None, 0)
     return rows
+
+
+def project_audit_events(
+    project: Project, ex_ante: ExAnteAssessment | None = None
+) -> QuerySet[AuditEvent]:
+    """The trail of a project: its own rows (with its review), its ex-ante assessment and
+    the indicators of its declaration."""
+    condition = Q(object_type=SUBJECT, object_id=str(project.pk))
+    if ex_ante is not None:
+        condition |= Q(object_type="budget.exanteassessment", object_id=str(ex_ante.pk))
+    if project.annual_tree_id is not None:
+        indicator_ids = Indicator.objects.filter(tree_id=project.annual_tree_id).values_list(
+            "pk", flat=True
+        )
+        condition |= Q(
+            object_type="indicators.indicator", object_id__in=[str(pk) for pk in indicator_ids]
+        )
+    return AuditEvent.objects.filter(condition).order_by("-created_at", "-id")

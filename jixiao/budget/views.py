@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jixiao.audit.models import AuditEvent
 from jixiao.budget import forms, queries, services
 from jixiao.budget import permissions as actions
 from jixiao.budget.models import ExAnteAssessment, Project
@@ -165,10 +164,7 @@ def _detail_context(request: HttpRequest, project: Project, **extra: Any) -> dic
         "can_review": _review_level(request, case) is not None,
         "can_assess": case.is_editable
         and perms.can(request.user, actions.EX_ANTE_ASSESS, project.unit),
-        "audit_events": AuditEvent.objects.filter(
-            object_type__in=["budget.project", "workflow.workflowcase"],
-            object_id__in=[str(project.pk), str(case.pk)],
-        ).order_by("-created_at", "-id")[:50],
+        "audit_events": queries.project_audit_events(project, ex_ante)[:50],
         "indicator_form": forms.IndicatorForm(groups=_groups(project)) if editable else None,
     }
     context.update(extra)

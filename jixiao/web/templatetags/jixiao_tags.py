@@ -16,3 +16,11 @@ def get_item(mapping: Mapping[str, Any] | None, key: str) -> Any:
     if not mapping:
         return []
     return mapping.get(key, [])
+
+
+@register.filter
+def audit_label(action: str) -> str:
+    """``{{ event.action|audit_label }}``: the action's Chinese name."""
+    from jixiao.audit.labels import label
+
+    return label(action)
