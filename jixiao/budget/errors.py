@@ -20,6 +20,8 @@ TARGETS_INCOMPLETE = "绩效目标不完整：{problems}"
 AMOUNT_REQUIRED = "财政审核批复时须填写批复金额。"
 AMOUNT_NEGATIVE = "批复金额不能为负数。"
 NOT_A_TARGET_INDICATOR = "该指标不属于此项目的绩效目标。"
+NO_SUCH_CATEGORY = "申报表中没有二级指标“{category}”，无法添加该指标。"
+PROMOTE_APPROVED_ONLY = "只有已批复项目的指标可以纳入指标库。"
 
 
 class BudgetError(DomainError):

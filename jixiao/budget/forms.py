@@ -7,9 +7,9 @@ from typing import Any
 
 from django import forms
 
-from jixiao.budget import function_classes
 from jixiao.budget.models import Conclusion
 from jixiao.indicators.models import Indicator, TargetBasis
+from jixiao.lib import function_classes
 from jixiao.lib.forms import BootstrapFormMixin
 from jixiao.orgs.forms import OrganizationChoiceField
 from jixiao.orgs.models import Organization
@@ -221,3 +221,12 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
         label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     approved_amount = forms.DecimalField(label="批复金额（万元）", **MONEY, required=False)
+
+
+class LibraryAddForm(forms.Form):
+    full_score = forms.DecimalField(
+        label="分值", max_digits=8, decimal_places=2, min_value=Decimal(0)
+    )
+    target_value = forms.DecimalField(
+        label="指标值", max_digits=20, decimal_places=6, required=False
+    )

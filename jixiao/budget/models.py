@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-from jixiao.budget import function_classes
+from jixiao.lib import function_classes
 
 MONEY = {"max_digits": 18, "decimal_places": 4}
 ZERO = Decimal(0)

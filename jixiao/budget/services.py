@@ -26,14 +26,15 @@ from jixiao.budget.models import (
     Project,
 )
 from jixiao.indicators import services as indicators
-from jixiao.indicators.models import Indicator, IndicatorTree, TreeKind
+from jixiao.indicators.library import entry_indicator_fields, library_promote
+from jixiao.indicators.models import Indicator, IndicatorTree, LibraryIndicator, TreeKind
 from jixiao.indicators.sheets import tree_score
 from jixiao.indicators.standard import templates_install
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.errors import NO_PERMISSION, PermissionDeniedError
 from jixiao.orgs.models import Organization, OrgKind, User
 from jixiao.workflow import services as workflow
-from jixiao.workflow.models import WorkflowCase
+from jixiao.workflow.models import WorkflowCase, WorkflowState
 
 SUBJECT = "budget.project"
 TARGET_TEMPLATE = "budget-project-target"
@@ -261,6 +262,60 @@ def target_indicator_delete(*, actor: User | None, project: Project, indicator: 
     if indicator.tree_id != tree.pk or indicator.level < 3:
         raise errors.BudgetError(errors.NOT_A_TARGET_INDICATOR)
     indicators.indicator_delete(actor=actor, indicator=indicator, authorized=True)
+
+
+@transaction.atomic
+def target_indicator_from_library(
+    *,
+    actor: User | None,
+    project: Project,
+    entry: LibraryIndicator,
+    full_score: Decimal,
+    target_value: Decimal | None = None,
+) -> Indicator:
+    """Copy a library indicator into the declaration, under its level-2 category."""
+    tree = _editable_tree(actor, project)
+    parent = tree.indicators.filter(level=2, name=entry.level2).first()
+    if parent is None:
+        raise errors.BudgetError(errors.NO_SUCH_CATEGORY.format(category=entry.level2))
+    fields = entry_indicator_fields(entry)
+    if target_value is not None:
+        fields["target_value"] = target_value
+    return indicators.indicator_add(
+        actor=actor,
+        tree=tree,
+        parent=parent,
+        name=entry.name,
+        full_score=full_score,
+        authorized=True,
+        **fields,
+    )
+
+
+@transaction.atomic
+def target_indicator_promote(
+    *, actor: User | None, project: Project, indicator: Indicator, keywords: str = ""
+) -> LibraryIndicator:
+    """The finance bureau puts an approved project's indicator into its library."""
+    case = case_of(project)
+    if case.state != WorkflowState.APPROVED or indicator.tree_id != project.annual_tree_id:
+        raise errors.BudgetError(errors.PROMOTE_APPROVED_ONLY)
+    bureau = Organization.objects.filter(
+        pk__in=[int(seg) for seg in project.unit.path.split(".") if seg],
+        kind=OrgKind.FINANCE_BUREAU,
+    ).first()
+    if bureau is None:
+        raise errors.BudgetError(errors.PROMOTE_APPROVED_ONLY)
+    return library_promote(
+        actor=actor,
+        indicator=indicator,
+        organization=bureau,
+        fiscal_year=project.fiscal_year,
+        sector=project.function_code,
+        category=project.department.name if project.department else "",
+        fund_use=project.name,
+        keywords=keywords,
+    )
 
 
 def targets_check(project: Project) -> CheckResult:

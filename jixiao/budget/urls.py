@@ -24,5 +24,12 @@ urlpatterns = [
     path("projects/<int:pk>/ex-ante/", views.ex_ante, name="ex_ante"),
     path("projects/<int:pk>/review/", views.review, name="review"),
     path("projects/<int:pk>/compare/", views.compare, name="compare"),
+    path("projects/<int:pk>/library/", views.library_pick, name="library_pick"),
+    path("projects/<int:pk>/library/<int:entry_pk>/add/", views.library_add, name="library_add"),
+    path(
+        "projects/<int:pk>/indicators/<int:indicator_pk>/promote/",
+        views.indicator_promote,
+        name="indicator_promote",
+    ),
     path("review/", views.review_queue, name="review_queue"),
 ]

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jixiao.budget import forms, queries, services
 from jixiao.budget import permissions as actions
 from jixiao.budget.models import ExAnteAssessment, Project
+from jixiao.indicators.library import LIBRARY_MANAGE, get_entry_for_user
 from jixiao.indicators.scoring import SheetError
+from jixiao.indicators.views import library_context
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.errors import DomainError, PermissionDeniedError
 from jixiao.orgs.models import OrgKind
@@ -166,6 +168,8 @@ def _detail_context(request: HttpRequest, project: Project, **extra: Any) -> dic
         and perms.can(request.user, actions.EX_ANTE_ASSESS, project.unit),
         "audit_events": queries.project_audit_events(project, ex_ante)[:50],
         "indicator_form": forms.IndicatorForm(groups=_groups(project)) if editable else None,
+        "can_promote": case.state == WorkflowState.APPROVED
+        and perms.can(request.user, LIBRARY_MANAGE),
     }
     context.update(extra)
     return context
@@ -461,3 +465,54 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
             "diff": wf.diff_versions(a, b),
         },
     )
+
+
+@require_GET
+@login_required
+def library_pick(request: HttpRequest, pk: int) -> HttpResponse:
+    """The library searched from a declaration, with "添加到申报表" per entry."""
+    project = queries.get_project_for_user(request.user, pk, actions.PROJECT_CHANGE)
+    return render(
+        request,
+        "budget/library_pick.html",
+        {
+            "page_title": "从指标库添加",
+            "project": project,
+            "action_template": "budget/_library_add.html",
+            **library_context(request),
+        },
+    )
+
+
+@require_POST
+@login_required
+def library_add(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    project = queries.get_project_for_user(request.user, pk, actions.PROJECT_CHANGE)
+    entry = get_entry_for_user(request.user, entry_pk)
+    form = forms.LibraryAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(m for ms in form.errors.values() for m in ms))
+        return redirect("budget:library_pick", pk=project.pk)
+    _message(
+        request,
+        lambda: services.target_indicator_from_library(
+            actor=request.user, project=project, entry=entry, **form.cleaned_data
+        ),
+        f"已从指标库添加：{entry.name}",
+    )
+    return redirect(f"{project_url(project)}#indicators")
+
+
+@require_POST
+@login_required
+def indicator_promote(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    project = queries.get_project_for_user(request.user, pk)
+    indicator = get_object_or_404(project.annual_tree.indicators, pk=indicator_pk, level__gte=3)
+    _message(
+        request,
+        lambda: services.target_indicator_promote(
+            actor=request.user, project=project, indicator=indicator
+        ),
+        f"已将“{indicator.name}”纳入指标库。",
+    )
+    return redirect(f"{project_url(project)}#indicators")

@@ -266,3 +266,8 @@ def _advance(project: Project, fate: str) -> None:
         return
     amount = (project.annual_total * D("0.95")).quantize(D("0.01"))
     services.target_approve(actor=None, project=project, comment="同意", approved_amount=amount)
+    # The bureau keeps the approved indicators of its projects in the library.
+    for indicator in project.annual_tree.indicators.filter(level=3):
+        services.target_indicator_promote(
+            actor=None, project=project, indicator=indicator, keywords=project.name
+        )

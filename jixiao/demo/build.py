@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jixiao.audit.context import acting
 from jixiao.demo import budget, data, deadlines
-from jixiao.indicators.standard import templates_install
+from jixiao.indicators.standard import library_install, templates_install
 from jixiao.orgs import services
 from jixiao.orgs.models import Organization, OrgKind, Role, User
 
@@ -42,6 +42,7 @@ def build(progress: Progress | None = None) -> DemoResult:
         builder.accounts()
         step("标准指标模板")
         templates_install()
+        library_install()
         step("项目绩效目标申报")
         budget.build(timezone.localdate().year + 1)
         step("截止日期")

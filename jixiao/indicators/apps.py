@@ -8,6 +8,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("指标体系")
 
     def ready(self) -> None:
+        from jixiao.indicators.library import LIBRARY_MANAGE
         from jixiao.indicators.services import INDICATOR_VIEW, TEMPLATE_MANAGE
         from jixiao.orgs import permissions
         from jixiao.orgs.models import Role
@@ -16,3 +17,4 @@ class IndicatorsConfig(AppConfig):
             permissions.grant(role, INDICATOR_VIEW)
         permissions.grant(Role.FINANCE_REVIEWER, TEMPLATE_MANAGE)
         permissions.grant(Role.HR_OFFICER, TEMPLATE_MANAGE)
+        permissions.grant(Role.FINANCE_REVIEWER, LIBRARY_MANAGE)

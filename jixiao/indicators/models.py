@@ -186,3 +186,62 @@ class Indicator(models.Model):
     @property
     def is_scored(self) -> bool:
         return bool(self.rule)
+
+
+class LibrarySource(models.TextChoices):
+    COMMON = "common", _("共性指标")
+    SECTOR = "sector", _("行业指标")
+    PROMOTED = "promoted", _("审核入库")
+
+
+class LibraryIndicator(models.Model):
+    """An entry of the indicator library (指标库, BUD-4): a well-formed indicator that units
+    search and copy into their declarations, with the values it had in past years."""
+
+    name = models.CharField(_("指标名称"), max_length=200, db_index=True)
+    level1 = models.CharField(_("一级指标"), max_length=50)
+    level2 = models.CharField(_("二级指标"), max_length=50)
+    sector = models.CharField(_("行业领域（功能分类）"), max_length=10, blank=True, db_index=True)
+    category = models.CharField(_("行业类别"), max_length=100, blank=True)
+    fund_use = models.CharField(_("资金用途"), max_length=100, blank=True)
+    keywords = models.CharField(_("关键词"), max_length=300, blank=True)
+    kind = models.CharField(_("指标性质"), max_length=16, choices=IndicatorKind.choices)
+    direction = models.CharField(_("指标方向"), max_length=8, choices=Direction.choices, blank=True)
+    unit = models.CharField(_("度量单位"), max_length=30, blank=True)
+    reference_value = models.DecimalField(
+        _("参考值"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    basis = models.CharField(
+        _("指标值确定依据"), max_length=20, choices=TargetBasis.choices, blank=True
+    )
+    formula = models.CharField(_("计算公式"), max_length=500, blank=True)
+    explanation = models.TextField(_("指标解释"), blank=True)
+    # Past years' values: targets and actuals, {"2025": {"target": "24", "actual": "22"}}.
+    history = models.JSONField(_("历史值"), default=dict, blank=True)
+    source = models.CharField(_("来源"), max_length=16, choices=LibrarySource.choices)
+    promoted_from = models.ForeignKey(
+        Indicator,
+        verbose_name=_("来源指标"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("所属组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("指标库指标")
+        verbose_name_plural = _("指标库")
+        ordering = ["level1", "level2", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,30 +6,24 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from jixiao.indicators.levels import level_label
+from jixiao.indicators.library import owned_visible_q
 from jixiao.indicators.models import Indicator, IndicatorTree, TreeKind
 from jixiao.indicators.services import INDICATOR_VIEW
-from jixiao.orgs import permissions as perms
 
 
 def templates_visible(user: Any) -> QuerySet[IndicatorTree]:
     """System-wide templates for everyone who may view indicators, plus the templates of
     the organisations in the user's scope and of those above it (a supervising department's
     template serves its units)."""
-    paths = perms.action_paths(user, INDICATOR_VIEW)
-    if not paths:
+    visible = owned_visible_q(user, INDICATOR_VIEW)
+    if visible is None:
         return IndicatorTree.objects.none()
-    ancestors = {int(seg) for path in paths for seg in path.split(".") if seg}
     return (
-        IndicatorTree.objects.filter(kind=TreeKind.TEMPLATE, is_active=True)
-        .filter(
-            Q(organization__isnull=True)
-            | Q(organization_id__in=ancestors)
-            | perms.scope_q(user, INDICATOR_VIEW)
-        )
+        IndicatorTree.objects.filter(visible, kind=TreeKind.TEMPLATE, is_active=True)
         .annotate(indicator_count=Count("indicators"))
         .select_related("organization")
         .order_by("domain", "name")

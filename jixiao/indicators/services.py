@@ -51,6 +51,7 @@ INDICATOR_FIELDS = [
     "explanation",
     "standard_value",
     "previous_values",
+    "library_entry_id",
 ]
 EDITABLE = set(INDICATOR_FIELDS) - {"parent_id", "level"}
 

@@ -222,3 +222,121 @@ def _add(tree: IndicatorTree, node: Node, parent: Any) -> None:
     created = services.indicator_add(actor=None, tree=tree, name=node.name, parent=parent, **fields)
     for child in node.children:
         _add(tree, child, created)
+
+
+# The common indicators of the library (共性指标), from the evaluation framework of
+# 财预〔2020〕10号: (level 1, level 2, name, kind, direction, unit, reference, formula).
+COMMON_LIBRARY = [
+    (
+        "过程指标",
+        "资金管理",
+        "资金到位率",
+        "quantitative",
+        "gte",
+        "%",
+        "100",
+        "实际到位资金÷预算资金×100%",
+    ),
+    (
+        "过程指标",
+        "资金管理",
+        "预算执行率",
+        "quantitative",
+        "gte",
+        "%",
+        "100",
+        "实际支出资金÷实际到位资金×100%",
+    ),
+    (
+        "产出指标",
+        "数量指标",
+        "实际完成率",
+        "quantitative",
+        "gte",
+        "%",
+        "100",
+        "实际产出数÷计划产出数×100%",
+    ),
+    (
+        "产出指标",
+        "质量指标",
+        "质量达标率",
+        "quantitative",
+        "gte",
+        "%",
+        "100",
+        "质量达标产出数÷实际产出数×100%",
+    ),
+    (
+        "产出指标",
+        "时效指标",
+        "完成及时率",
+        "quantitative",
+        "gte",
+        "%",
+        "100",
+        "按时完成的产出数÷实际产出数×100%",
+    ),
+    (
+        "产出指标",
+        "成本指标",
+        "成本节约率",
+        "quantitative",
+        "gte",
+        "%",
+        "0",
+        "(计划成本－实际成本)÷计划成本×100%",
+    ),
+    (
+        "满意度指标",
+        "服务对象满意度指标",
+        "服务对象满意度",
+        "quantitative",
+        "gte",
+        "%",
+        "90",
+        "满意及基本满意的样本数÷有效样本数×100%",
+    ),
+    (
+        "效益指标",
+        "可持续影响指标",
+        "长效管理机制健全性",
+        "qualitative",
+        "",
+        "",
+        None,
+        "制度、人员、经费保障是否到位",
+    ),
+]
+
+
+@transaction.atomic
+def library_install() -> int:
+    """Create the common library entries that are missing (safe to run again)."""
+    from jixiao.indicators.library import library_add
+    from jixiao.indicators.models import LibraryIndicator, LibrarySource
+
+    existing = set(
+        LibraryIndicator.objects.filter(source=LibrarySource.COMMON, organization=None).values_list(
+            "name", flat=True
+        )
+    )
+    created = 0
+    for level1, level2, name, kind, direction, unit, ref, formula in COMMON_LIBRARY:
+        if name in existing:
+            continue
+        library_add(
+            actor=None,
+            name=name,
+            level1=level1,
+            level2=level2,
+            kind=kind,
+            direction=direction,
+            unit=unit,
+            reference_value=Decimal(ref) if ref is not None else None,
+            formula=formula,
+            source=LibrarySource.COMMON,
+            keywords="共性",
+        )
+        created += 1
+    return created

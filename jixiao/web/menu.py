@@ -80,6 +80,7 @@ add(
         "系统管理", _("指标模板"), "indicators:templates", "list-nested", "indicator.view", order=25
     )
 )
+add(MenuEntry("预算绩效", _("指标库"), "indicators:library", "book", "indicator.view", order=30))
 add(MenuEntry("系统管理", _("锁定账号"), "orgs:locked", "lock", perms.ACCOUNT_UNLOCK, order=30))
 add(MenuEntry("系统管理", _("审计日志"), "audit:list", "journal-text", perms.AUDIT_VIEW, order=40))
 add(MenuEntry("系统管理", _("管理后台"), "admin:index", "gear", perms.ADMIN_SITE, order=90))

@@ -7,11 +7,11 @@ from rich.console import Console
 from rich.table import Table
 
 from jixiao.indicators.models import IndicatorTree, TreeKind
-from jixiao.indicators.standard import templates_install
+from jixiao.indicators.standard import library_install, templates_install
 
 
 class Command(BaseCommand):
-    help = "指标模板：install 安装缺少的标准模板（可重复运行）；list 列出模板。"
+    help = "指标模板：install 安装缺少的标准模板和指标库共性指标（可重复运行）；list 列出模板。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["install", "list"])
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         console = Console()
         if options["action"] == "install":
             created = templates_install()
-            console.print(f"新安装标准模板 {len(created)} 个。")
+            console.print(f"新安装标准模板 {len(created)} 个，共性指标 {library_install()} 个。")
             for tree in created:
                 console.print(f"  · {tree.name}")
             return
