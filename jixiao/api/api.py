@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from jixiao.api import budget as budget_routes
 from jixiao.api import errors
 from jixiao.api import orgs as orgs_routes
 from jixiao.api import tokens as token_routes
@@ -43,6 +44,7 @@ api = NinjaAPI(
 )
 api.add_router("", orgs_routes.router)
 api.add_router("", token_routes.router)
+api.add_router("", budget_routes.router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:

@@ -141,7 +141,6 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
             "name": data["name"],
             "kind": "qualitative" if qualitative else "quantitative",
             "direction": "" if qualitative else nature,
-            "rule": nature,
             "target_value": None if qualitative else data["target_value"],
             "target_text": data["target_text"] if qualitative else "",
             "unit": data["unit"],

@@ -76,7 +76,7 @@ def project_rows(
     counts: dict[str, int] = defaultdict(int)
     rows = []
     for project in projects:
-        case = cases.get(str(project.pk))
+        case = cases.get(project.pk)
         project_state = case.state if case else WorkflowState.DRAFT
         counts[project_state] += 1
         if not state or state == project_state:

@@ -170,9 +170,9 @@ def _target_tree(actor: User | None, project: Project) -> IndicatorTree:
 
 
 def _validate_project(project: Project) -> None:
-    project.full_clean(exclude=["annual_tree", "midterm_tree"])
-    if project.end_year < project.start_year:
+    if project.end_year < project.start_year:  # before full_clean, whose message is generic
         raise errors.BudgetError(errors.YEARS_ORDER)
+    project.full_clean(exclude=["annual_tree", "midterm_tree"])
     parts = project.annual_fiscal + project.annual_carryover + project.annual_other
     if parts != project.annual_total:
         raise errors.BudgetError(
@@ -234,10 +234,24 @@ def _editable_tree(actor: User | None, project: Project) -> IndicatorTree:
     return target_tree(project)
 
 
+def with_rule(fields: dict[str, Any]) -> dict[str, Any]:
+    """A declaration's scoring rule follows its nature: ≥ ≤ = score as gte/lte/eq, a
+    qualitative indicator by the evaluator's level; set it unless the caller chose one."""
+    fields = dict(fields)
+    if fields.get("kind") == "qualitative":
+        fields.setdefault("rule", "qualitative")
+        fields["direction"] = ""
+    elif fields.get("direction"):
+        fields.setdefault("kind", "quantitative")
+        fields.setdefault("rule", fields["direction"])
+    return fields
+
+
 @transaction.atomic
 def target_indicator_add(
     *, actor: User | None, project: Project, parent: Indicator, name: str, **fields: Any
 ) -> Indicator:
+    fields = with_rule(fields)
     tree = _editable_tree(actor, project)
     if parent.tree_id != tree.pk:
         raise errors.BudgetError(errors.NOT_A_TARGET_INDICATOR)
@@ -250,6 +264,7 @@ def target_indicator_add(
 def target_indicator_update(
     *, actor: User | None, project: Project, indicator: Indicator, **fields: Any
 ) -> Indicator:
+    fields = with_rule(fields)
     tree = _editable_tree(actor, project)
     if indicator.tree_id != tree.pk:
         raise errors.BudgetError(errors.NOT_A_TARGET_INDICATOR)
@@ -509,6 +524,7 @@ def target_approve(
 ) -> WorkflowCase:
     """Approve at the current level; the finance bureau approves with the budget amount."""
     case = case_of(project)
+    _require_reviewer(actor, case)
     final = _at_finance_level(case)
     data = None
     if final:
@@ -531,6 +547,18 @@ def target_approve(
             new=snapshot(project, ["approved_amount"]),
         )
     return case
+
+
+def _require_reviewer(actor: User | None, case: WorkflowCase) -> None:
+    """Refuse people who may not review at the current level before looking at their input
+    (the workflow checks again, under the row lock)."""
+    from jixiao.workflow.definitions import get_definition
+
+    if actor is None or case.current_level is None or case.reviewing_organization is None:
+        return
+    level = get_definition(case.definition_key).levels[case.current_level]
+    if not perms.can(actor, level.action, case.reviewing_organization):
+        raise PermissionDeniedError(NO_PERMISSION)
 
 
 def _at_finance_level(case: WorkflowCase) -> bool:

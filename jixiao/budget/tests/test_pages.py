@@ -103,6 +103,8 @@ def test_review_path_over_http(personas):
 
     assert unit.post(f"/budget/projects/{project.pk}/submit/").status_code == 302
     assert _state(project) == WorkflowState.SUBMITTED
+    listing = unit.get("/budget/projects/?year=2027").content.decode()
+    assert 'data-status="submitted"' in listing and "等待测试县教育局主管部门审核" in listing
     queue = dept.get("/budget/review/").content.decode()
     assert project.name in queue
     assert finance.get(f"/budget/projects/{project.pk}/review/").status_code == 404

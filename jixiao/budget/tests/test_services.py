@@ -199,3 +199,17 @@ def test_ex_ante_not_needed_object_is_not_created_twice(personas):
     a = services.ex_ante_start(actor=None, project=project)
     b = services.ex_ante_start(actor=None, project=project)
     assert a.pk == b.pk and ExAnteAssessment.objects.count() == 1
+
+
+def test_years_out_of_order_are_refused_in_chinese(personas):
+    with pytest.raises(errors.BudgetError, match="终止年度不能早于起始年度"):
+        make_project(personas.unit_a, start_year=2027, end_year=2026)
+
+
+def test_non_reviewer_is_refused_before_the_amount_is_checked(personas):
+    project = make_project(personas.unit_a, total=D(300))
+    fill_targets(project)
+    services.target_submit(actor=None, project=project)
+    services.target_approve(actor=None, project=project)
+    with pytest.raises(PermissionDeniedError):
+        services.target_approve(actor=personas.department_reviewer, project=project)
