@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jixiao.periods",
     "jixiao.notifications",
     "jixiao.indicators",
+    "jixiao.documents",
     "jixiao.workflow",
     "jixiao.budget",
     "jixiao.web",
