@@ -12,8 +12,10 @@ class BudgetConfig(AppConfig):
         from jixiao.audit import labels
         from jixiao.budget import permissions as p
         from jixiao.web.menu import MenuEntry, add
+        from jixiao.workflow.notify import register_link
 
         p.install()
+        register_link(p.TARGET_WORKFLOW, "/budget/projects/{subject_id}/")
         labels.register(
             {
                 "budget.project.create": "新增项目",

@@ -43,6 +43,7 @@ from jixiao.workflow.models import (
     WorkflowStep,
     WorkflowVersion,
 )
+from jixiao.workflow.notify import after_step
 
 # The columns a transition may change (saved with update_fields) and the ones the trail shows.
 CASE_FIELDS = [
@@ -154,6 +155,7 @@ def case_submit(
         case.title = title.strip()[:255]
     _step(case, actor, StepAction.SUBMIT, from_state, comment=comment, version=version)
     _save(case, actor, "workflow.submit", before, {"comment": comment}, extra_fields=["title"])
+    after_step(case, actor)
     return case
 
 
@@ -300,6 +302,7 @@ def case_approve(
         version=version,
     )
     _save(case, actor, "workflow.approve", before, {"comment": comment, "data": plain(data)})
+    after_step(case, actor)
     return case
 
 
@@ -349,6 +352,7 @@ def case_return(
     )
     extra = {"comment": comment.strip(), "item_comments": [list(item) for item in items]}
     _save(case, actor, "workflow.return", before, extra)
+    after_step(case, actor)
     return case
 
 

@@ -213,3 +213,26 @@ def test_non_reviewer_is_refused_before_the_amount_is_checked(personas):
     services.target_approve(actor=None, project=project)
     with pytest.raises(PermissionDeniedError):
         services.target_approve(actor=personas.department_reviewer, project=project)
+
+
+def test_people_are_told_when_a_form_needs_them(personas, django_capture_on_commit_callbacks):
+    from jixiao.notifications.models import Notification
+
+    project = make_project(personas.unit_a, total=D(300))
+    fill_targets(project)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.target_submit(actor=personas.unit_a_operator, project=project)
+    note = Notification.objects.get(recipient=personas.department_reviewer)
+    assert note.title.startswith("待审核：") and note.link == f"/budget/projects/{project.pk}/"
+    assert not Notification.objects.filter(recipient=personas.unit_b_operator).exists()
+    assert not Notification.objects.filter(recipient=personas.finance_reviewer).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.target_return(
+            actor=personas.department_reviewer, project=project, comment="请完善"
+        )
+    assert (
+        Notification.objects.filter(
+            recipient=personas.unit_a_operator, title__startswith="已退回"
+        ).count()
+        == 1
+    )
