@@ -229,3 +229,10 @@ class LibraryAddForm(forms.Form):
     target_value = forms.DecimalField(
         label="指标值", max_digits=20, decimal_places=6, required=False
     )
+
+
+class AdjustmentForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs={"rows": 3}))
+    proposed_amount = forms.DecimalField(
+        label="调整后年度资金（万元，不调整预算可不填）", **MONEY, required=False
+    )

@@ -584,5 +584,24 @@ def target_return(
 
 
 @transaction.atomic
+def target_adjust_request(
+    *,
+    actor: User | None,
+    project: Project,
+    reason: str,
+    proposed_amount: Decimal | None = None,
+) -> WorkflowCase:
+    """Reopen approved targets for an adjustment (with a budget adjustment when the amount
+    changes); it goes through the same review, and the approved version stays in force until
+    the adjustment is approved."""
+    if proposed_amount is not None and proposed_amount < 0:
+        raise errors.BudgetError(errors.AMOUNT_NEGATIVE)
+    data = {"proposed_amount": proposed_amount} if proposed_amount is not None else None
+    return workflow.case_request_adjustment(
+        actor=actor, case=case_of(project), reason=reason, data=data
+    )
+
+
+@transaction.atomic
 def target_withdraw(*, actor: User | None, project: Project, comment: str = "") -> WorkflowCase:
     return workflow.case_withdraw(actor=actor, case=case_of(project), comment=comment)

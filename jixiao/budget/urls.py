@@ -31,5 +31,6 @@ urlpatterns = [
         views.indicator_promote,
         name="indicator_promote",
     ),
+    path("projects/<int:pk>/adjust/", views.adjustment_request, name="adjust"),
     path("review/", views.review_queue, name="review_queue"),
 ]

@@ -168,6 +168,10 @@ def _detail_context(request: HttpRequest, project: Project, **extra: Any) -> dic
         and perms.can(request.user, actions.EX_ANTE_ASSESS, project.unit),
         "audit_events": queries.project_audit_events(project, ex_ante)[:50],
         "indicator_form": forms.IndicatorForm(groups=_groups(project)) if editable else None,
+        "adjust_form": forms.AdjustmentForm()
+        if case.state == WorkflowState.APPROVED
+        and perms.can(request.user, actions.TARGET_SUBMIT, project.unit)
+        else None,
         "can_promote": case.state == WorkflowState.APPROVED
         and perms.can(request.user, LIBRARY_MANAGE),
     }
@@ -516,3 +520,21 @@ def indicator_promote(request: HttpRequest, pk: int, indicator_pk: int) -> HttpR
         f"已将“{indicator.name}”纳入指标库。",
     )
     return redirect(f"{project_url(project)}#indicators")
+
+
+@require_POST
+@login_required
+def adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
+    project = queries.get_project_for_user(request.user, pk)
+    form = forms.AdjustmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写调整理由。")
+        return redirect("budget:project", pk=project.pk)
+    _message(
+        request,
+        lambda: services.target_adjust_request(
+            actor=request.user, project=project, **form.cleaned_data
+        ),
+        "已发起调整，修改后请重新提交审核。",
+    )
+    return redirect("budget:project", pk=project.pk)

@@ -236,3 +236,37 @@ def test_people_are_told_when_a_form_needs_them(personas, django_capture_on_comm
         ).count()
         == 1
     )
+
+
+def test_adjustment_goes_through_the_same_review(personas):
+    project = make_project(personas.unit_a, total=D(300))
+    indicators = fill_targets(project)
+    services.target_submit(actor=None, project=project)
+    services.target_approve(actor=None, project=project)
+    services.target_approve(actor=None, project=project, approved_amount=D(300))
+    with pytest.raises(PermissionDeniedError):
+        services.target_adjust_request(actor=personas.unit_b_operator, project=project, reason="x")
+    services.target_adjust_request(
+        actor=personas.unit_a_operator,
+        project=project,
+        reason="上级追加资金，扩大建设规模",
+        proposed_amount=D(360),
+    )
+    case = services.case_of(project)
+    assert case.state == WorkflowState.DRAFT and case.kind == "adjustment"
+    services.target_indicator_update(
+        actor=personas.unit_a_operator,
+        project=project,
+        indicator=indicators["新建改造供水工程"],
+        target_value=D(30),
+    )
+    services.target_submit(actor=personas.unit_a_operator, project=project)
+    services.target_approve(actor=personas.department_reviewer, project=project)
+    services.target_approve(
+        actor=personas.finance_reviewer, project=project, approved_amount=D(360)
+    )
+    project.refresh_from_db()
+    assert project.approved_amount == D(360)
+    case = services.case_of(project)
+    assert case.state == WorkflowState.APPROVED and case.locked
+    assert case.approved_version.data["indicators"][0]["target"] == "30"
