@@ -24,6 +24,7 @@ class BudgetConfig(AppConfig):
                 "budget.ex_ante.create": "开始事前绩效评估",
                 "budget.ex_ante.assess": "事前绩效评估",
                 "budget.ex_ante.report": "上传评估报告",
+                "budget.control_number.set": "设置预算控制数",
             }
         )
         add(

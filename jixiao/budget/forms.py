@@ -236,3 +236,7 @@ class AdjustmentForm(BootstrapFormMixin, forms.Form):
     proposed_amount = forms.DecimalField(
         label="调整后年度资金（万元，不调整预算可不填）", **MONEY, required=False
     )
+
+
+class ControlNumberForm(forms.Form):
+    amount = forms.DecimalField(label="控制数（万元）", **MONEY)

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from jixiao.audit.models import AuditEvent
 from jixiao.budget import permissions as actions
-from jixiao.budget.models import ExAnteAssessment, Project
+from jixiao.budget.models import ControlNumber, ExAnteAssessment, Project
 from jixiao.budget.services import SUBJECT
 from jixiao.indicators.levels import level_label
 from jixiao.indicators.models import Indicator
 from jixiao.orgs import permissions as perms
+from jixiao.orgs.models import Organization, OrgKind
 from jixiao.workflow.models import WorkflowCase, WorkflowState
 from jixiao.workflow.queries import cases_for_subjects
 
@@ -133,3 +136,66 @@ def project_audit_events(
             object_type="indicators.indicator", object_id__in=[str(pk) for pk in indicator_ids]
         )
     return AuditEvent.objects.filter(condition).order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class ControlRow:
+    department: Organization
+    control: Decimal | None
+    projects: int
+    requested: Decimal
+    ex_ante_cut: Decimal
+    approved: Decimal
+
+    @property
+    def room(self) -> Decimal | None:
+        """What is left of the control number after the approved amounts."""
+        return None if self.control is None else self.control - self.approved
+
+
+def control_report(user: Any, fiscal_year: int) -> list[ControlRow]:
+    """Per supervising department: its control number against what its units asked for,
+    what ex-ante assessments cut and what was approved (BUD-1, BUD-10). Set-based: one
+    grouped query over projects, one over control numbers."""
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=18, decimal_places=4))
+    sums = (
+        projects_visible(user)
+        .filter(fiscal_year=fiscal_year, department__isnull=False)
+        .values("department_id")
+        .annotate(
+            projects=Count("pk"),
+            requested=Coalesce(Sum("annual_total"), zero),
+            approved=Coalesce(Sum("approved_amount"), zero),
+            ex_ante_requested=Coalesce(
+                Sum("ex_ante__requested_amount", filter=Q(ex_ante__approved_amount__isnull=False)),
+                zero,
+            ),
+            ex_ante_approved=Coalesce(Sum("ex_ante__approved_amount"), zero),
+        )
+    )
+    by_dept = {row["department_id"]: row for row in sums}
+    departments = (
+        perms.visible_organizations(user, actions.PROJECT_VIEW)
+        .filter(kind=OrgKind.SUPERVISING_DEPARTMENT)
+        .order_by("path")
+    )
+    controls = dict(
+        ControlNumber.objects.filter(
+            fiscal_year=fiscal_year, department__in=departments
+        ).values_list("department_id", "amount")
+    )
+    rows = []
+    for dept in departments:
+        row = by_dept.get(dept.pk, {})
+        rows.append(
+            ControlRow(
+                department=dept,
+                control=controls.get(dept.pk),
+                projects=row.get("projects", 0),
+                requested=row.get("requested", Decimal(0)),
+                ex_ante_cut=row.get("ex_ante_requested", Decimal(0))
+                - row.get("ex_ante_approved", Decimal(0)),
+                approved=row.get("approved", Decimal(0)),
+            )
+        )
+    return rows

@@ -22,6 +22,7 @@ from jixiao.budget.checks import CheckResult, check_targets
 from jixiao.budget.models import (
     BudgetYearSettings,
     Conclusion,
+    ControlNumber,
     ExAnteAssessment,
     Project,
 )
@@ -471,6 +472,32 @@ def ex_ante_attach_report(
         new={"report": assessment.report.name},
     )
     return assessment
+
+
+@transaction.atomic
+def control_number_set(
+    *, actor: User | None, department: Organization, fiscal_year: int, amount: Decimal
+) -> ControlNumber:
+    """The finance bureau sets a department's budget control number (预算控制数)."""
+    _require(actor, actions.SETTINGS_MANAGE, department)
+    if amount < 0:
+        raise errors.BudgetError(errors.AMOUNT_NEGATIVE)
+    row, created = ControlNumber.objects.get_or_create(
+        department=department, fiscal_year=fiscal_year, defaults={"amount": amount}
+    )
+    old = None if created else {"amount": row.amount}
+    if not created:
+        row.amount = amount
+        row.save(update_fields=["amount"])
+    audit_record(
+        actor=actor,
+        action="budget.control_number.set",
+        obj=row,
+        organization_id=department.pk,
+        old=old,
+        new={"amount": amount},
+    )
+    return row
 
 
 # --- Review of the targets (BUD-3) ------------------------------------------------------------

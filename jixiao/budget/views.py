@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -538,3 +539,50 @@ def adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
         "已发起调整，修改后请重新提交审核。",
     )
     return redirect("budget:project", pk=project.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def control_numbers(request: HttpRequest) -> HttpResponse:
+    """Control numbers against requested, cut and approved amounts, per department."""
+    if not (
+        perms.can(request.user, actions.SETTINGS_MANAGE)
+        or perms.can(request.user, actions.TARGET_REVIEW_DEPARTMENT)
+    ):
+        raise Http404
+    year = _year(request)
+    if request.method == "POST":
+        department = perms.get_organization_for_user(
+            request.user, request.POST.get("department"), actions.SETTINGS_MANAGE
+        )
+        form = forms.ControlNumberForm(request.POST)
+        if form.is_valid():
+            _message(
+                request,
+                lambda: services.control_number_set(
+                    actor=request.user,
+                    department=department,
+                    fiscal_year=year,
+                    amount=form.cleaned_data["amount"],
+                ),
+                f"已设置{department.name}预算控制数。",
+            )
+        else:
+            messages.error(request, "控制数应为不小于0的金额。")
+        return redirect(f"{request.path}?year={year}")
+    rows = queries.control_report(request.user, year)
+    return render(
+        request,
+        "budget/control_numbers.html",
+        {
+            "page_title": "预算控制数",
+            "rows": rows,
+            "year": year,
+            "years": range(_this_year() - 2, _this_year() + 3),
+            "can_set": perms.can(request.user, actions.SETTINGS_MANAGE),
+            "totals": {
+                k: sum((getattr(r, k) for r in rows), Decimal(0))
+                for k in ("requested", "ex_ante_cut", "approved")
+            },
+        },
+    )

@@ -157,3 +157,43 @@ def test_leader_reads_but_cannot_declare(client, personas):
     assert client.get(f"/budget/projects/{project.pk}/").status_code == 200
     assert client.get("/budget/projects/new/").status_code == 404
     assert client.post(f"/budget/projects/{project.pk}/edit/", PROJECT_POST).status_code == 404
+
+
+def test_control_numbers_against_cuts_and_approvals(client, personas):
+    from jixiao.budget.tests.factories import pass_ex_ante
+
+    project = make_project(personas.unit_a, total=D(1200))
+    fill_targets(project)
+    pass_ex_ante(project)
+    assessment = project.ex_ante
+    services.ex_ante_assess(
+        actor=None,
+        assessment=assessment,
+        values=assessment.values
+        and {
+            int(k): {"level": v["level"], "score": D(v["score"])}
+            for k, v in assessment.values.items()
+        },
+        conclusion="partial",
+        approved_amount=D(1000),
+    )
+    client.force_login(personas.finance_reviewer)
+    response = client.post(
+        "/budget/control-numbers/?year=2027",
+        {"department": personas.education.pk, "amount": "5000"},
+    )
+    assert response.status_code == 302
+    table = client.get("/budget/control-numbers/?year=2027").content.decode()
+    assert "5,000.00" in table and "1,200.00" in table and "200.00" in table
+    client.force_login(personas.department_reviewer)
+    page = client.get("/budget/control-numbers/?year=2027").content.decode()
+    assert "测试县教育局" in page and "测试县卫生健康局" not in page
+    assert (
+        client.post(
+            "/budget/control-numbers/?year=2027",
+            {"department": personas.education.pk, "amount": "1"},
+        ).status_code
+        == 404
+    )
+    client.force_login(personas.unit_a_operator)
+    assert client.get("/budget/control-numbers/").status_code == 404

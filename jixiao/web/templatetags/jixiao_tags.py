@@ -24,3 +24,17 @@ def audit_label(action: str) -> str:
     from jixiao.audit.labels import label
 
     return label(action)
+
+
+@register.filter
+def money(value: Any, places: int = 2) -> str:
+    """Money as the forms print it: 1,234.56 (万元 with two decimals, UI.md); blank for None."""
+    if value is None or value == "":
+        return ""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    try:
+        number = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places)), ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return f"{number:,.{int(places)}f}"
