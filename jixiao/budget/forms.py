@@ -106,6 +106,48 @@ class ProjectForm(BootstrapFormMixin, forms.Form):
         return data
 
 
+class DepartmentForm(ProjectForm):
+    """The department overall expenditure declaration (部门整体支出): the unit's whole money
+    for the year, basic expenditure folded in, with its own targets."""
+
+    basic_expenditure = forms.DecimalField(label="其中：基本支出", **MONEY, initial=0)
+    project_expenditure = forms.DecimalField(label="其中：项目支出", **MONEY, initial=0)
+
+    SECTIONS = [
+        ("单位基本情况", ["unit", "fiscal_year", "manager", "manager_phone"]),
+        (
+            "部门整体支出（万元）",
+            [
+                "annual_total",
+                "basic_expenditure",
+                "project_expenditure",
+                "annual_fiscal",
+                "annual_carryover",
+                "annual_other",
+                "midterm_total",
+                "midterm_fiscal",
+                "midterm_other",
+            ],
+        ),
+        ("总体目标", ["annual_goal", "midterm_goal"]),
+    ]
+    PROJECT_ONLY = (
+        "code",
+        "name",
+        "function_code",
+        "is_new",
+        "is_major_policy",
+        "start_year",
+        "end_year",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.PROJECT_ONLY:
+            del self.fields[name]
+        self.fields["annual_total"].label = "部门整体支出年度资金总额（万元）"
+
+
 class IndicatorForm(BootstrapFormMixin, forms.Form):
     """A third-level indicator of the declaration (one row of the indicator table)."""
 

@@ -14,9 +14,20 @@ MONEY = {"max_digits": 18, "decimal_places": 4}
 ZERO = Decimal(0)
 
 
-class Project(models.Model):
-    """A project expenditure (项目支出) of a budget unit in a fiscal year."""
+class DeclarationKind(models.TextChoices):
+    PROJECT = "project", "项目支出"
+    DEPARTMENT = "department", "部门整体支出"
 
+
+class Project(models.Model):
+    """A target declaration of a budget unit in a fiscal year: a project expenditure
+    (项目支出), or the unit's department overall expenditure (部门整体支出, ``kind``), whose
+    basic expenditure (基本支出) folds into it. Both share the declaration form's header,
+    funds, goals and indicator tree, and the same review."""
+
+    kind = models.CharField(
+        "申报类型", max_length=16, choices=DeclarationKind.choices, default=DeclarationKind.PROJECT
+    )
     fiscal_year = models.PositiveSmallIntegerField("预算年度", db_index=True)
     code = models.CharField("项目代码", max_length=40)
     name = models.CharField("项目名称", max_length=200)
@@ -35,7 +46,7 @@ class Project(models.Model):
         related_name="supervised_budget_projects",
     )
     function_code = models.CharField(
-        "功能分类（类/款）", max_length=10, choices=function_classes.choices()
+        "功能分类（类/款）", max_length=10, choices=function_classes.choices(), blank=True
     )
     is_new = models.BooleanField("新增项目", default=True)
     is_major_policy = models.BooleanField("重大政策和项目", default=False)
@@ -45,6 +56,8 @@ class Project(models.Model):
     annual_fiscal = models.DecimalField("其中：财政拨款", **MONEY, default=ZERO)
     annual_carryover = models.DecimalField("其中：上年结转", **MONEY, default=ZERO)
     annual_other = models.DecimalField("其中：其他资金", **MONEY, default=ZERO)
+    basic_expenditure = models.DecimalField("其中：基本支出", **MONEY, default=ZERO)
+    project_expenditure = models.DecimalField("其中：项目支出", **MONEY, default=ZERO)
     midterm_total = models.DecimalField("中期资金总额", **MONEY, default=ZERO)
     midterm_fiscal = models.DecimalField("中期其中：财政拨款", **MONEY, default=ZERO)
     midterm_other = models.DecimalField("中期其中：其他资金", **MONEY, default=ZERO)
@@ -89,6 +102,11 @@ class Project(models.Model):
                 condition=models.Q(end_year__gte=models.F("start_year")),
                 name="project_years_ordered",
             ),
+            models.UniqueConstraint(
+                fields=["unit", "fiscal_year"],
+                condition=models.Q(kind="department"),
+                name="one_department_declaration_per_year",
+            ),
         ]
         indexes = [models.Index(fields=["unit", "fiscal_year"])]
 
@@ -97,7 +115,11 @@ class Project(models.Model):
 
     @property
     def function_label(self) -> str:
-        return function_classes.label(self.function_code)
+        return function_classes.label(self.function_code) if self.function_code else ""
+
+    @property
+    def is_department(self) -> bool:
+        return self.kind == DeclarationKind.DEPARTMENT
 
 
 class Conclusion(models.TextChoices):

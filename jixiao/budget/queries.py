@@ -66,12 +66,14 @@ def next_step(case: WorkflowCase | None) -> str:
 
 
 def project_rows(
-    user: Any, *, fiscal_year: int | None = None, state: str = "", q: str = ""
+    user: Any, *, fiscal_year: int | None = None, state: str = "", q: str = "", kind: str = ""
 ) -> tuple[list[ProjectRow], dict[str, int]]:
     """The rows of a project list with their workflow state, and counts by state (tabs)."""
     qs = projects_visible(user)
     if fiscal_year:
         qs = qs.filter(fiscal_year=fiscal_year)
+    if kind:
+        qs = qs.filter(kind=kind)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(unit__name__icontains=q))
     projects = list(qs.order_by("unit__path", "code"))

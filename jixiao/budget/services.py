@@ -23,6 +23,7 @@ from jixiao.budget.models import (
     BudgetYearSettings,
     Conclusion,
     ControlNumber,
+    DeclarationKind,
     ExAnteAssessment,
     Project,
 )
@@ -44,6 +45,9 @@ DEFAULT_EX_ANTE_THRESHOLD = Decimal(500)
 DEFAULT_INDICATOR_SCALE = Decimal(90)  # the self-evaluation adds budget execution (10)
 
 PROJECT_FIELDS = [
+    "kind",
+    "basic_expenditure",
+    "project_expenditure",
     "fiscal_year",
     "code",
     "name",
@@ -66,7 +70,7 @@ PROJECT_FIELDS = [
     "manager",
     "manager_phone",
 ]
-EDITABLE = set(PROJECT_FIELDS) - {"fiscal_year", "unit_id", "department_id"}
+EDITABLE = set(PROJECT_FIELDS) - {"kind", "fiscal_year", "unit_id", "department_id"}
 UNIT_KINDS = (OrgKind.BUDGET_UNIT, OrgKind.SUBORDINATE_UNIT)
 
 
@@ -110,7 +114,7 @@ def project_create(
         raise errors.BudgetError(errors.UNIT_KIND)
     if Project.objects.filter(fiscal_year=fiscal_year, code=code).exists():
         raise errors.BudgetError(errors.CODE_TAKEN.format(year=fiscal_year, code=code))
-    unknown = set(values) - EDITABLE
+    unknown = set(values) - EDITABLE - {"kind"}
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
     project = Project(
@@ -147,6 +151,30 @@ def project_create(
     return project
 
 
+@transaction.atomic
+def department_declaration_create(
+    *, actor: User | None, unit: Organization, fiscal_year: int, **values: Any
+) -> Project:
+    """The unit's department overall expenditure (部门整体支出) declaration for a year."""
+    if Project.objects.filter(
+        unit=unit, fiscal_year=fiscal_year, kind=DeclarationKind.DEPARTMENT
+    ).exists():
+        raise errors.BudgetError(errors.DEPARTMENT_EXISTS.format(year=fiscal_year))
+    return project_create(
+        actor=actor,
+        unit=unit,
+        fiscal_year=fiscal_year,
+        kind=DeclarationKind.DEPARTMENT,
+        code=f"{unit.code}-{fiscal_year}-BM",
+        name=f"{unit.name}{fiscal_year}年度部门整体支出",
+        function_code="",
+        start_year=fiscal_year,
+        end_year=fiscal_year,
+        is_new=False,
+        **values,
+    )
+
+
 def _target_tree(actor: User | None, project: Project) -> IndicatorTree:
     template = IndicatorTree.objects.filter(
         kind=TreeKind.TEMPLATE, code=TARGET_TEMPLATE, organization=None
@@ -174,6 +202,16 @@ def _validate_project(project: Project) -> None:
     if project.end_year < project.start_year:  # before full_clean, whose message is generic
         raise errors.BudgetError(errors.YEARS_ORDER)
     project.full_clean(exclude=["annual_tree", "midterm_tree"])
+    if project.is_department:
+        split = project.basic_expenditure + project.project_expenditure
+        if split != project.annual_total:
+            raise errors.BudgetError(
+                errors.DEPARTMENT_SPLIT.format(
+                    total=_money(project.annual_total), parts=_money(split)
+                )
+            )
+    elif not project.function_code:
+        raise errors.BudgetError(errors.FUNCTION_REQUIRED)
     parts = project.annual_fiscal + project.annual_carryover + project.annual_other
     if parts != project.annual_total:
         raise errors.BudgetError(
@@ -358,7 +396,7 @@ def year_settings(project: Project) -> BudgetYearSettings:
 
 def ex_ante_required(project: Project) -> bool:
     """New major policies and new projects at or above the year's amount (BUD-1)."""
-    if not project.is_new:
+    if not project.is_new or project.is_department:
         return False
     return (
         project.is_major_policy or project.annual_total >= year_settings(project).ex_ante_threshold

@@ -6,6 +6,7 @@ app_name = "budget"
 urlpatterns = [
     path("projects/", views.project_list, name="projects"),
     path("projects/new/", views.project_create, name="project_create"),
+    path("projects/new-department/", views.department_create, name="department_create"),
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("projects/<int:pk>/indicators/", views.indicator_add, name="indicator_add"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jixiao.budget import forms, queries, services
 from jixiao.budget import permissions as actions
-from jixiao.budget.models import ExAnteAssessment, Project
+from jixiao.budget.models import DeclarationKind, ExAnteAssessment, Project
 from jixiao.indicators.library import LIBRARY_MANAGE, get_entry_for_user
 from jixiao.indicators.scoring import SheetError
 from jixiao.indicators.views import library_context
@@ -48,7 +48,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     if not perms.can(request.user, actions.PROJECT_VIEW):
         raise Http404
     year, state, q = _year(request), request.GET.get("state", ""), request.GET.get("q", "")
-    rows, counts = queries.project_rows(request.user, fiscal_year=year, state=state, q=q)
+    kind = request.GET.get("kind", "")
+    rows, counts = queries.project_rows(request.user, fiscal_year=year, state=state, q=q, kind=kind)
     tabs = [(value, label, counts.get(value or "all", 0)) for value, label in STATE_TABS]
     return render(
         request,
@@ -56,6 +57,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
         {
             "page_title": "项目绩效目标申报",
             "rows": rows,
+            "kind": kind,
+            "kinds": DeclarationKind.choices,
             "tabs": tabs,
             "state": state,
             "q": q,
@@ -115,13 +118,36 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+def department_create(request: HttpRequest) -> HttpResponse:
+    """A unit's department overall expenditure declaration (部门整体支出)."""
+    if not perms.can(request.user, actions.PROJECT_CHANGE):
+        raise Http404
+    form = forms.DepartmentForm(
+        request.POST or None, units=_units(request), initial={"fiscal_year": _year(request)}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        declaration = _apply(
+            form, lambda: services.department_declaration_create(actor=request.user, **data)
+        )
+        if declaration is not None:
+            messages.success(request, f"已保存：{declaration.name}。请继续填写绩效指标。")
+            return redirect("budget:project", pk=declaration.pk)
+    return render(
+        request,
+        "budget/project_form.html",
+        {"page_title": "新增部门整体支出绩效目标", "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = queries.get_project_for_user(request.user, pk, actions.PROJECT_CHANGE)
-    initial = {name: getattr(project, name) for name in forms.ProjectForm.base_fields}
+    form_class = forms.DepartmentForm if project.is_department else forms.ProjectForm
+    initial = {name: getattr(project, name) for name in form_class.base_fields}
     initial["is_new"] = "1" if project.is_new else "0"
-    form = forms.ProjectForm(
-        request.POST or None, units=_units(request), editing=True, initial=initial
-    )
+    form = form_class(request.POST or None, units=_units(request), editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if getattr(project, k) != v}
         done = _apply(

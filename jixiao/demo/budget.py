@@ -168,6 +168,19 @@ PROJECTS = [
     ),
 ]
 
+# Department overall expenditure (部门整体支出): unit, total and basic expenditure (万元).
+DEPARTMENTS = [
+    ("青山县第一中学", D("4200"), D("3520")),
+    ("青山县人民医院", D("9800"), D("8900")),
+]
+DEPARTMENT_TARGETS = [
+    ("数量指标", "重点工作任务完成数", "gte", "12", "项", "30"),
+    ("质量指标", "重点工作任务完成质量达标率", "gte", "95", "%", "10"),
+    ("成本指标", "“三公”经费变动率", "lte", "0", "%", "10"),
+    ("社会效益指标", "公共服务覆盖人数", "gte", "30000", "人", "30"),
+    ("服务对象满意度指标", "服务对象满意度", "gte", "90", "%", "10"),
+]
+
 # What happens to each project after it is filled in, in order.
 FATES = [
     "approved",
@@ -208,7 +221,20 @@ def build(fiscal_year: int) -> int:
         if services.ex_ante_required(project):
             _ex_ante(project)
         _advance(project, fate)
-    return len(PROJECTS)
+    for unit_name, total, basic in DEPARTMENTS:
+        unit = Organization.objects.get(name=unit_name)
+        declaration = services.department_declaration_create(
+            actor=None,
+            unit=unit,
+            fiscal_year=fiscal_year,
+            annual_total=total,
+            annual_fiscal=total,
+            basic_expenditure=basic,
+            project_expenditure=total - basic,
+            annual_goal="保障单位正常运转，全面完成年度重点工作任务，提升公共服务水平。",
+        )
+        _fill(declaration, DEPARTMENT_TARGETS)
+    return len(PROJECTS) + len(DEPARTMENTS)
 
 
 def _fill(project: Project, rows: list[tuple[str, str, str, str, str, str]]) -> None:

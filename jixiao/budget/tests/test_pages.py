@@ -197,3 +197,29 @@ def test_control_numbers_against_cuts_and_approvals(client, personas):
     )
     client.force_login(personas.unit_a_operator)
     assert client.get("/budget/control-numbers/").status_code == 404
+
+
+def test_department_declaration_through_the_pages(client, personas):
+    client.force_login(personas.unit_a_operator)
+    response = client.post(
+        "/budget/projects/new-department/",
+        {
+            "unit": personas.unit_a.pk,
+            "fiscal_year": 2027,
+            "annual_total": "2000",
+            "basic_expenditure": "1500",
+            "project_expenditure": "500",
+            "annual_fiscal": "2000",
+            "annual_carryover": "0",
+            "annual_other": "0",
+            "midterm_total": "0",
+            "midterm_fiscal": "0",
+            "midterm_other": "0",
+            "annual_goal": "保障正常运转。",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "2027年度部门整体支出绩效目标申报表" in page and "基本支出" in page
+    listing = client.get("/budget/projects/?year=2027&kind=department").content.decode()
+    assert "测试县第一中学2027年度部门整体支出" in listing

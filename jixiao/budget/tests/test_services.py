@@ -270,3 +270,37 @@ def test_adjustment_goes_through_the_same_review(personas):
     case = services.case_of(project)
     assert case.state == WorkflowState.APPROVED and case.locked
     assert case.approved_version.data["indicators"][0]["target"] == "30"
+
+
+def test_department_overall_expenditure_declaration(personas):
+    declaration = services.department_declaration_create(
+        actor=personas.unit_a_operator,
+        unit=personas.unit_a,
+        fiscal_year=2027,
+        annual_total=D(2000),
+        annual_fiscal=D(2000),
+        basic_expenditure=D(1500),
+        project_expenditure=D(500),
+        annual_goal="保障学校正常运转，完成年度教育教学任务。",
+    )
+    assert declaration.is_department and declaration.name == "测试县第一中学2027年度部门整体支出"
+    assert not services.ex_ante_required(declaration)
+    with pytest.raises(errors.BudgetError, match="已有部门整体支出"):
+        services.department_declaration_create(
+            actor=None,
+            unit=personas.unit_a,
+            fiscal_year=2027,
+            annual_total=D(1),
+            annual_fiscal=D(1),
+            basic_expenditure=D(1),
+        )
+    with pytest.raises(errors.BudgetError, match="基本支出与项目支出之和"):
+        services.project_update(actor=None, project=declaration, basic_expenditure=D(100))
+    fill_targets(declaration)
+    services.target_submit(actor=personas.unit_a_operator, project=declaration)
+    assert services.case_of(declaration).state == WorkflowState.SUBMITTED
+
+
+def test_a_project_needs_its_function_class(personas):
+    with pytest.raises(errors.BudgetError, match="功能分类"):
+        make_project(personas.unit_a, function_code="")
