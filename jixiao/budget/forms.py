@@ -168,15 +168,23 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
     standard_value = forms.DecimalField(
         label="预算支出标准", max_digits=20, decimal_places=6, required=False
     )
+    previous_value = forms.CharField(label="上年指标值", max_length=50, required=False)
 
-    def __init__(self, *args: Any, groups: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, groups: Any, year: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.previous_year = str(year - 1)
         self.fields["group"].queryset = groups
         self.fields["group"].label_from_instance = lambda g: f"{g.parent.name} / {g.name}"
+        self.fields["previous_value"].label = f"上年（{self.previous_year}年）指标值"
 
-    def indicator_fields(self) -> dict[str, Any]:
-        """The cleaned form as fields of an Indicator."""
+    def indicator_fields(self, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The cleaned form as fields of an Indicator (``previous``: the values of other past
+        years already kept, which the form does not show)."""
         data = self.cleaned_data
+        previous_values = dict(previous or {})
+        previous_values.pop(self.previous_year, None)
+        if data["previous_value"].strip():
+            previous_values[self.previous_year] = data["previous_value"].strip()
         nature = data["nature"]
         qualitative = nature == "qualitative"
         return {
@@ -189,10 +197,11 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
             "full_score": data["full_score"],
             "basis": data["basis"],
             "standard_value": data["standard_value"],
+            "previous_values": previous_values,
         }
 
     @staticmethod
-    def initial_from(indicator: Indicator) -> dict[str, Any]:
+    def initial_from(indicator: Indicator, year: int) -> dict[str, Any]:
         return {
             "group": indicator.parent_id,
             "name": indicator.name,
@@ -203,6 +212,7 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
             "full_score": indicator.full_score,
             "basis": indicator.basis,
             "standard_value": indicator.standard_value,
+            "previous_value": (indicator.previous_values or {}).get(str(year - 1), ""),
         }
 
 

@@ -194,7 +194,9 @@ def _detail_context(request: HttpRequest, project: Project, **extra: Any) -> dic
         "can_assess": case.is_editable
         and perms.can(request.user, actions.EX_ANTE_ASSESS, project.unit),
         "audit_events": queries.project_audit_events(project, ex_ante)[:50],
-        "indicator_form": forms.IndicatorForm(groups=_groups(project)) if editable else None,
+        "indicator_form": forms.IndicatorForm(groups=_groups(project), year=project.fiscal_year)
+        if editable
+        else None,
         "adjust_form": forms.AdjustmentForm()
         if case.state == WorkflowState.APPROVED
         and perms.can(request.user, actions.TARGET_SUBMIT, project.unit)
@@ -228,7 +230,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = queries.get_project_for_user(request.user, pk, actions.PROJECT_CHANGE)
-    form = forms.IndicatorForm(request.POST, groups=_groups(project))
+    form = forms.IndicatorForm(request.POST, groups=_groups(project), year=project.fiscal_year)
     if form.is_valid():
         fields = form.indicator_fields()
         name = fields.pop("name")
@@ -263,10 +265,11 @@ def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResp
     form = forms.IndicatorForm(
         request.POST or None,
         groups=_groups(project),
-        initial=forms.IndicatorForm.initial_from(indicator),
+        year=project.fiscal_year,
+        initial=forms.IndicatorForm.initial_from(indicator, project.fiscal_year),
     )
     if request.method == "POST" and form.is_valid():
-        fields = form.indicator_fields()
+        fields = form.indicator_fields(indicator.previous_values)
         done = _apply(
             form,
             lambda: services.target_indicator_update(

@@ -87,10 +87,14 @@ def test_indicator_added_through_the_page(client, personas):
             "unit": "所",
             "full_score": "30",
             "basis": "plan",
+            "previous_value": "4",
         },
     )
     assert response.status_code == 302
-    assert project.annual_tree.indicators.filter(name="建成少年宫", level=3).exists()
+    added = project.annual_tree.indicators.get(name="建成少年宫", level=3)
+    assert added.previous_values == {"2026": "4"} and added.rule == "gte"
+    page = client.get(f"/budget/projects/{project.pk}/").content.decode()
+    assert "2026：4" in page
 
 
 def test_review_path_over_http(personas):
