@@ -74,11 +74,6 @@ EDITABLE = set(PROJECT_FIELDS) - {"kind", "fiscal_year", "unit_id", "department_
 UNIT_KINDS = (OrgKind.BUDGET_UNIT, OrgKind.SUBORDINATE_UNIT)
 
 
-def _require(actor: User | None, action: str, organization: Organization) -> None:
-    if actor is not None and not perms.can(actor, action, organization):
-        raise PermissionDeniedError(NO_PERMISSION)
-
-
 def supervising_department(unit: Organization) -> Organization | None:
     ids = [int(seg) for seg in unit.path.split(".") if seg]
     return (
@@ -109,7 +104,7 @@ def project_create(
     **values: Any,
 ) -> Project:
     """A new project declaration (草稿) with the standard target framework."""
-    _require(actor, actions.PROJECT_CHANGE, unit)
+    perms.require(actor, actions.PROJECT_CHANGE, unit)
     if unit.kind not in UNIT_KINDS:
         raise errors.BudgetError(errors.UNIT_KIND)
     if Project.objects.filter(fiscal_year=fiscal_year, code=code).exists():
@@ -232,7 +227,7 @@ def _money(value: Decimal) -> str:
 
 @transaction.atomic
 def project_update(*, actor: User | None, project: Project, **values: Any) -> Project:
-    _require(actor, actions.PROJECT_CHANGE, project.unit)
+    perms.require(actor, actions.PROJECT_CHANGE, project.unit)
     workflow.ensure_editable(case_of(project))
     if (
         "code" in values
@@ -268,7 +263,7 @@ def target_tree(project: Project) -> IndicatorTree:
 
 
 def _editable_tree(actor: User | None, project: Project) -> IndicatorTree:
-    _require(actor, actions.PROJECT_CHANGE, project.unit)
+    perms.require(actor, actions.PROJECT_CHANGE, project.unit)
     workflow.ensure_editable(case_of(project))
     return target_tree(project)
 
@@ -405,7 +400,7 @@ def ex_ante_required(project: Project) -> bool:
 
 @transaction.atomic
 def ex_ante_start(*, actor: User | None, project: Project) -> ExAnteAssessment:
-    _require(actor, actions.EX_ANTE_ASSESS, project.unit)
+    perms.require(actor, actions.EX_ANTE_ASSESS, project.unit)
     existing = ExAnteAssessment.objects.filter(project=project).first()
     if existing is not None:
         return existing
@@ -450,7 +445,7 @@ def ex_ante_assess(
     ``values``: per criterion (indicator id) ``{"level": "achieved"|"partly"|"not_achieved",
     "score": Decimal}``; the engine refuses a score outside its level's band."""
     project = assessment.project
-    _require(actor, actions.EX_ANTE_ASSESS, project.unit)
+    perms.require(actor, actions.EX_ANTE_ASSESS, project.unit)
     workflow.ensure_editable(case_of(project))
     if conclusion not in Conclusion.values:
         raise errors.BudgetError(errors.EX_ANTE_CONCLUSION)
@@ -498,7 +493,7 @@ def _plain_values(values: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]
 def ex_ante_attach_report(
     *, actor: User | None, assessment: ExAnteAssessment, report: File
 ) -> ExAnteAssessment:
-    _require(actor, actions.EX_ANTE_ASSESS, assessment.project.unit)
+    perms.require(actor, actions.EX_ANTE_ASSESS, assessment.project.unit)
     workflow.ensure_editable(case_of(assessment.project))
     assessment.report.save(report.name or "report.pdf", report, save=False)
     assessment.save(update_fields=["report"])
@@ -517,7 +512,7 @@ def control_number_set(
     *, actor: User | None, department: Organization, fiscal_year: int, amount: Decimal
 ) -> ControlNumber:
     """The finance bureau sets a department's budget control number (预算控制数)."""
-    _require(actor, actions.SETTINGS_MANAGE, department)
+    perms.require(actor, actions.SETTINGS_MANAGE, department)
     if amount < 0:
         raise errors.BudgetError(errors.AMOUNT_NEGATIVE)
     row, created = ControlNumber.objects.get_or_create(
@@ -564,7 +559,7 @@ def target_snapshot(project: Project) -> dict[str, Any]:
 
 @transaction.atomic
 def target_submit(*, actor: User | None, project: Project, comment: str = "") -> WorkflowCase:
-    _require(actor, actions.TARGET_SUBMIT, project.unit)
+    perms.require(actor, actions.TARGET_SUBMIT, project.unit)
     if ex_ante_required(project):
         assessment = ExAnteAssessment.objects.filter(project=project).first()
         if assessment is None or not assessment.passed:

@@ -76,6 +76,16 @@ def grant(role: str, *actions: str) -> None:
     _ROLE_ACTIONS[role].update(actions)
 
 
+def require(user: User | None, action: str, organization: Organization | None = None) -> None:
+    """What every write service does first: refuse a person who may not ``action`` on
+    ``organization``. System jobs (``user`` None: the demo loader, the command line,
+    scheduled tasks) are trusted."""
+    from jixiao.orgs.errors import NO_PERMISSION, PermissionDeniedError
+
+    if user is not None and not can(user, action, organization):
+        raise PermissionDeniedError(NO_PERMISSION)
+
+
 def roles_with(action: str) -> set[str]:
     return {role for role, actions in _ROLE_ACTIONS.items() if action in actions}
 

@@ -40,12 +40,6 @@ USER_FIELDS = [
 ]
 
 
-def _require(actor: User | None, action: str, organization: Organization | None) -> None:
-    """System jobs (actor None, e.g. the demo loader) are trusted; people are checked."""
-    if actor is not None and not perms.can(actor, action, organization):
-        raise errors.PermissionDeniedError(errors.NO_PERMISSION)
-
-
 def _path_segment(pk: int) -> str:
     return f"{pk:06d}."
 
@@ -60,7 +54,7 @@ def organization_create(
     parent: Organization | None = None,
     sort_order: int = 0,
 ) -> Organization:
-    _require(actor, perms.ORG_MANAGE, parent)
+    perms.require(actor, perms.ORG_MANAGE, parent)
     if actor is not None and parent is None and not perms.can(actor, perms.ORG_MANAGE, None):
         raise errors.PermissionDeniedError(errors.NO_PERMISSION)
     parent_kind = parent.kind if parent else None
@@ -102,7 +96,7 @@ def organization_update(
     *, actor: User | None, organization: Organization, **values: Any
 ) -> Organization:
     """Change name, code, sort order or activity (moving a node is not offered)."""
-    _require(actor, perms.ORG_MANAGE, organization)
+    perms.require(actor, perms.ORG_MANAGE, organization)
     code = values.get("code")
     if code and Organization.objects.filter(code=code).exclude(pk=organization.pk).exists():
         raise errors.DomainError(errors.ORG_CODE_TAKEN.format(code=code))
@@ -130,7 +124,7 @@ def user_create(
     employee_number: str = "",
     is_service_account: bool = False,
 ) -> User:
-    _require(actor, perms.USER_MANAGE, organization)
+    perms.require(actor, perms.USER_MANAGE, organization)
     if User.objects.filter(username=username).exists():
         raise errors.DomainError(errors.USERNAME_TAKEN.format(username=username))
     user = User(
@@ -161,7 +155,7 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, actor: User | None, user: User, **values: Any) -> User:
-    _require(actor, perms.USER_MANAGE, user.organization)
+    perms.require(actor, perms.USER_MANAGE, user.organization)
     return audited_update(
         user,
         values,
@@ -177,7 +171,7 @@ def user_update(*, actor: User | None, user: User, **values: Any) -> User:
 def user_set_password(*, actor: User | None, user: User, password: str) -> None:
     """Set a password: the person themself, or a security administrator resetting it."""
     if actor is not None and actor.pk != user.pk:
-        _require(actor, perms.ACCOUNT_UNLOCK, user.organization)
+        perms.require(actor, perms.ACCOUNT_UNLOCK, user.organization)
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -204,7 +198,7 @@ def role_assign(
     *, actor: User | None, user: User, role: str, organization: Organization
 ) -> RoleAssignment:
     """Grant ``role`` over ``organization``'s subtree, keeping the three administrators apart."""
-    _require(actor, perms.ROLE_ASSIGN, organization)
+    perms.require(actor, perms.ROLE_ASSIGN, organization)
     User.objects.select_for_update().filter(pk=user.pk).first()
     _check_separation(user, role)
     assignment, created = RoleAssignment.objects.get_or_create(
@@ -224,7 +218,7 @@ def role_assign(
 
 @transaction.atomic
 def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
-    _require(actor, perms.ROLE_ASSIGN, assignment.organization)
+    perms.require(actor, perms.ROLE_ASSIGN, assignment.organization)
     old = {
         "user": assignment.user.username,
         "role": assignment.role,
@@ -244,7 +238,7 @@ def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
 @transaction.atomic
 def account_unlock(*, actor: User | None, user: User) -> int:
     """Lift a login lockout before its cool-off period ends (security administrator)."""
-    _require(actor, perms.ACCOUNT_UNLOCK, user.organization)
+    perms.require(actor, perms.ACCOUNT_UNLOCK, user.organization)
     cleared = axes_reset(username=user.username)
     audit_record(
         actor=actor,

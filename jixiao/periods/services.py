@@ -58,11 +58,6 @@ DEADLINE_UPDATABLE = {
 }
 
 
-def _require(actor: User | None, action: str, organization: Organization | None) -> None:
-    if actor is not None and not perms.can(actor, action, organization):
-        raise PermissionDeniedError(NO_PERMISSION)
-
-
 # --- Periods -------------------------------------------------------------------------------
 
 
@@ -81,7 +76,7 @@ def period_create(
     """Create a period. The standard kinds (year, half, quarter, month) take their dates and
     name from ``fiscal_year`` and ``number``; monitoring rounds and custom periods need dates
     and are named after their span ("2026年1-7月") unless ``name`` is given."""
-    _require(actor, perms.DEADLINE_MANAGE, organization)
+    perms.require(actor, perms.DEADLINE_MANAGE, organization)
     if kind not in dates.STANDARD_KINDS and organization is None:
         raise InvalidFieldError(errors.PERIOD_ORG_REQUIRED, "organization")
     start, end = _period_bounds(kind, fiscal_year, number, start_date, end_date)
@@ -185,7 +180,7 @@ def deadline_create(
 ) -> Deadline:
     """Set a deadline for organisations in ``organization``'s subtree: those of
     ``target_kinds`` plus the explicit ``targets``; with neither, ``organization`` itself."""
-    _require(actor, perms.DEADLINE_MANAGE, organization)
+    perms.require(actor, perms.DEADLINE_MANAGE, organization)
     deadline = Deadline(
         period=period,
         organization=organization,
@@ -217,7 +212,7 @@ def deadline_create(
 def deadline_update(*, actor: User | None, deadline: Deadline, **values: Any) -> Deadline:
     """Change a deadline (title, dates, role, targets …; ``is_active=False`` cancels it).
     New targets are resolved again from ``target_kinds`` and the explicit ``targets``."""
-    _require(actor, perms.DEADLINE_MANAGE, deadline.organization)
+    perms.require(actor, perms.DEADLINE_MANAGE, deadline.organization)
     unknown = set(values) - DEADLINE_UPDATABLE
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
@@ -369,7 +364,7 @@ def deadline_reopen(
     *, actor: User | None, deadline: Deadline, organization: Organization, reason: str = ""
 ) -> None:
     """Undo a completion (the work was returned): the organisation is pending again."""
-    _require(actor, perms.DEADLINE_MANAGE, deadline.organization)
+    perms.require(actor, perms.DEADLINE_MANAGE, deadline.organization)
     completion = (
         DeadlineCompletion.objects.select_for_update()
         .filter(deadline=deadline, organization=organization)

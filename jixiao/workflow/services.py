@@ -87,7 +87,7 @@ def case_open(
     """The case of a subject, created (as a draft) on first use. A domain calls it when it
     creates the subject, or lazily before the first submit."""
     definition = get_definition(definition_key)
-    _require(actor, definition.submit_action, organization)
+    perms.require(actor, definition.submit_action, organization)
     existing = WorkflowCase.objects.filter(subject_type=subject_type, subject_id=subject_id).first()
     if existing is not None:
         if existing.definition_key != definition_key:
@@ -138,7 +138,7 @@ def case_submit(
     of the subject, validated by the domain before) as the next version, and send the case
     to the first level that has a reviewer."""
     definition = _locked_definition(case)
-    _require(actor, definition.submit_action, case.organization)
+    perms.require(actor, definition.submit_action, case.organization)
     if case.state not in EDITABLE_STATES:
         raise WorkflowError(errors.LOCKED if case.locked else errors.SUBMIT_NOT_ALLOWED)
     target = _next_level(definition, case.organization, 0)
@@ -163,7 +163,7 @@ def case_submit(
 def case_withdraw(*, actor: User | None, case: WorkflowCase, comment: str = "") -> WorkflowCase:
     """Take a submitted form back to draft, as long as no level has approved it yet."""
     definition = _locked_definition(case)
-    _require(actor, definition.submit_action, case.organization)
+    perms.require(actor, definition.submit_action, case.organization)
     if case.state != WorkflowState.SUBMITTED:
         raise WorkflowError(errors.WITHDRAW_NOT_SUBMITTED)
     approval = _approval_since_submit(case)
@@ -183,7 +183,7 @@ def comment_resolve(
 ) -> ReviewComment:
     """The unit marks a reviewer's comment as dealt with (while it may change the form)."""
     case = WorkflowCase.objects.select_for_update().get(pk=comment.case_id)
-    _require(actor, get_definition(case.definition_key).submit_action, case.organization)
+    perms.require(actor, get_definition(case.definition_key).submit_action, case.organization)
     if case.state not in EDITABLE_STATES:
         raise WorkflowError(errors.COMMENT_NOT_EDITABLE)
     comment.refresh_from_db()
@@ -215,7 +215,7 @@ def case_request_adjustment(
     adjustment and goes through the same review. ``approved_version`` stays the version in
     force until the adjustment is approved. ``data``: e.g. the proposed budget adjustment."""
     definition = _locked_definition(case)
-    _require(actor, definition.submit_action, case.organization)
+    perms.require(actor, definition.submit_action, case.organization)
     if case.state != WorkflowState.APPROVED:
         raise WorkflowError(errors.ADJUST_NOT_APPROVED)
     if not reason.strip():
@@ -244,7 +244,7 @@ def case_cancel_adjustment(
     """Drop an adjustment that is not under review: the case is approved and locked again.
     The domain restores its subject from ``case.approved_version.data`` if it had changed it."""
     definition = _locked_definition(case)
-    _require(actor, definition.submit_action, case.organization)
+    perms.require(actor, definition.submit_action, case.organization)
     in_force = case.approved_version
     adjusting = case.kind == CaseKind.ADJUSTMENT and case.state in EDITABLE_STATES
     if not adjusting or in_force is None:
@@ -359,11 +359,6 @@ def case_return(
 # --- Helpers -------------------------------------------------------------------------------
 
 
-def _require(actor: User | None, action: str, organization: Organization | None) -> None:
-    if actor is not None and not perms.can(actor, action, organization):
-        raise PermissionDeniedError(errors.NO_PERMISSION)
-
-
 def _person(actor: User | None) -> User | None:
     return actor if actor is not None and actor.pk else None
 
@@ -385,7 +380,7 @@ def _check_reviewer(
     reviewer = case.reviewing_organization
     if case.state != WorkflowState.SUBMITTED or case.current_level is None or reviewer is None:
         raise WorkflowError(errors.NOT_UNDER_REVIEW)
-    _require(actor, definition.levels[case.current_level].action, reviewer)
+    perms.require(actor, definition.levels[case.current_level].action, reviewer)
     if actor is not None and actor.pk == case.submitted_by_id:
         raise PermissionDeniedError(errors.SELF_REVIEW)
     return case.current_level, reviewer
