@@ -170,24 +170,27 @@ def department_declaration_create(
     )
 
 
-def _target_tree(actor: User | None, project: Project) -> IndicatorTree:
+def _standard_copy(actor: User | None, project: Project, code: str, name: str) -> IndicatorTree:
+    """A copy of the standard template ``code`` for the project (installed on first use)."""
     template = IndicatorTree.objects.filter(
-        kind=TreeKind.TEMPLATE, code=TARGET_TEMPLATE, organization=None
+        kind=TreeKind.TEMPLATE, code=code, organization=None
     ).first()
     if template is None:
         templates_install()
-        template = IndicatorTree.objects.get(
-            kind=TreeKind.TEMPLATE, code=TARGET_TEMPLATE, organization=None
-        )
-    tree = indicators.tree_copy(
+        template = IndicatorTree.objects.get(kind=TreeKind.TEMPLATE, code=code, organization=None)
+    return indicators.tree_copy(
         actor=actor,
         template=template,
         organization=project.unit,
-        name=f"{project.name}年度绩效指标",
+        name=name,
         owner_type=SUBJECT,
         owner_id=str(project.pk),
         authorized=True,
     )
+
+
+def _target_tree(actor: User | None, project: Project) -> IndicatorTree:
+    tree = _standard_copy(actor, project, TARGET_TEMPLATE, f"{project.name}年度绩效指标")
     tree.scale = year_settings(project).indicator_scale
     tree.save(update_fields=["scale"])
     return tree
@@ -404,19 +407,7 @@ def ex_ante_start(*, actor: User | None, project: Project) -> ExAnteAssessment:
     existing = ExAnteAssessment.objects.filter(project=project).first()
     if existing is not None:
         return existing
-    templates_install()
-    template = IndicatorTree.objects.get(
-        kind=TreeKind.TEMPLATE, code=EX_ANTE_TEMPLATE, organization=None
-    )
-    tree = indicators.tree_copy(
-        actor=actor,
-        template=template,
-        organization=project.unit,
-        name=f"{project.name}事前绩效评估",
-        owner_type=SUBJECT,
-        owner_id=str(project.pk),
-        authorized=True,
-    )
+    tree = _standard_copy(actor, project, EX_ANTE_TEMPLATE, f"{project.name}事前绩效评估")
     assessment = ExAnteAssessment.objects.create(
         project=project, tree=tree, requested_amount=project.annual_total
     )
