@@ -25,6 +25,7 @@ class BudgetConfig(AppConfig):
                 "budget.ex_ante.assess": "事前绩效评估",
                 "budget.ex_ante.report": "上传评估报告",
                 "budget.control_number.set": "设置预算控制数",
+                "budget.project.import": "导入申报表",
             }
         )
         add(

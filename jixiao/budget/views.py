@@ -6,20 +6,24 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jixiao.budget import forms, queries, services
+from jixiao.budget import excel, forms, printing, queries, services
 from jixiao.budget import permissions as actions
 from jixiao.budget.models import DeclarationKind, ExAnteAssessment, Project
+from jixiao.documents.excel import ImportRefused
 from jixiao.indicators.library import LIBRARY_MANAGE, get_entry_for_user
 from jixiao.indicators.scoring import SheetError
 from jixiao.indicators.views import library_context
+from jixiao.lib.forms import BootstrapFormMixin
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.errors import DomainError, PermissionDeniedError
 from jixiao.orgs.models import OrgKind
@@ -615,3 +619,119 @@ def control_numbers(request: HttpRequest) -> HttpResponse:
             },
         },
     )
+
+
+# --- Excel and PDF (CORE-7): export, import, print ---------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_MAX_MB = 50
+IMPORT_RESULT_LINKS = 200
+
+
+class ImportForm(BootstrapFormMixin, django_forms.Form):
+    fiscal_year = django_forms.IntegerField(label="预算年度", min_value=2000, max_value=2100)
+    file = django_forms.FileField(
+        label="Excel文件",
+        help_text="本系统导出的项目支出绩效目标申报表（.xlsx），每个项目一张工作表",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+            raise ValidationError("请选择Excel文件（.xlsx）。")
+        if upload.size > IMPORT_MAX_MB * 2**20:
+            raise ValidationError(f"文件不能超过{IMPORT_MAX_MB}MB，请拆分后再导入。")
+        return upload
+
+
+def _download(content: bytes, filename: str, content_type: str, *, inline: bool = False) -> Any:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return response
+
+
+def _declaration_for_user(request: HttpRequest, pk: int) -> Project:
+    """A project declaration (not a department's: its form is another) the user may see."""
+    project = queries.get_project_for_user(request.user, pk)
+    if project.is_department:
+        raise Http404
+    return project
+
+
+@require_GET
+@login_required
+def project_export(request: HttpRequest) -> HttpResponse:
+    """The list as filtered on the page (year, status, search) as a workbook: one
+    项目支出绩效目标申报表 per project."""
+    if not perms.can(request.user, actions.PROJECT_VIEW):
+        raise Http404
+    year = _year(request)
+    rows, _counts = queries.project_rows(
+        request.user,
+        fiscal_year=year,
+        state=request.GET.get("state", ""),
+        q=request.GET.get("q", ""),
+        kind=DeclarationKind.PROJECT,
+    )
+    content = excel.export_projects([row.project for row in rows])
+    return _download(content, f"{year}年度项目支出绩效目标申报表.xlsx", XLSX)
+
+
+@require_GET
+@login_required
+def project_export_one(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _declaration_for_user(request, pk)
+    content = excel.export_projects([project])
+    return _download(content, f"{project.code}_项目支出绩效目标申报表.xlsx", XLSX)
+
+
+@require_GET
+@login_required
+def project_print(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _declaration_for_user(request, pk)
+    content = printing.declaration_pdf(project)
+    return _download(content, printing.pdf_filename(project), "application/pdf", inline=True)
+
+
+@require_GET
+@login_required
+def project_import_template(request: HttpRequest) -> HttpResponse:
+    if not perms.can(request.user, actions.PROJECT_CHANGE):
+        raise Http404
+    year = _year(request)
+    content = excel.template_workbook(year)
+    return _download(content, f"{year}年度项目支出绩效目标申报表（空白）.xlsx", XLSX)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def project_import(request: HttpRequest) -> HttpResponse:
+    """Upload a workbook of declarations; every error is listed, or what was imported.
+    The import runs in the request (a 5 000-project workbook takes seconds)."""
+    if not perms.can(request.user, actions.PROJECT_CHANGE):
+        raise Http404
+    form = ImportForm(
+        request.POST or None, request.FILES or None, initial={"fiscal_year": _year(request)}
+    )
+    context: dict[str, Any] = {"page_title": "导入项目绩效目标", "form": form}
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            year = form.cleaned_data["fiscal_year"]
+            try:
+                result = excel.import_workbook(
+                    actor=request.user, file=form.cleaned_data["file"], fiscal_year=year
+                )
+            except ImportRefused as refused:
+                context["refused"] = refused
+            except PermissionDeniedError as exc:
+                raise PermissionDenied(exc.message) from exc
+            else:
+                status = 200
+                context.update(
+                    result=result,
+                    year=year,
+                    links=result.projects[:IMPORT_RESULT_LINKS],
+                )
+    return render(request, "budget/project_import.html", context, status=status)
