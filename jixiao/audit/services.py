@@ -55,8 +55,7 @@ def audit_record(
 ) -> AuditEvent:
     """Append one row to the trail. ``actor`` may be None for system jobs (then the command's
     context names the source)."""
-    ctx = current()
-    actor = actor if actor is not None and getattr(actor, "pk", None) else ctx.actor
+    origin = event_origin(actor)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -64,10 +63,7 @@ def audit_record(
         if organization_id is None:
             organization_id = getattr(obj, "organization_id", None)
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
-        actor_name=_actor_name(actor, ctx.source),
-        ip_address=ctx.ip_address,
-        source=ctx.source,
+        **origin,
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -76,6 +72,21 @@ def audit_record(
         old_values=_jsonable(old) if old is not None else None,
         new_values=_jsonable(new) if new is not None else None,
     )
+
+
+def event_origin(actor: Any) -> dict[str, Any]:
+    """Who and where a row comes from — the fields every audit row shares: the actor (or the
+    command's context when ``actor`` is None), their name as the trail shows it, the client
+    address and the source. Bulk writers (imports) use it to fill their rows the same way."""
+    ctx = current()
+    person = actor if actor is not None and getattr(actor, "pk", None) else ctx.actor
+    person = person if person is not None and getattr(person, "pk", None) else None
+    return {
+        "actor": person,
+        "actor_name": _actor_name(person, ctx.source),
+        "ip_address": ctx.ip_address,
+        "source": ctx.source,
+    }
 
 
 def _object_repr(obj: models.Model) -> str:

@@ -65,9 +65,8 @@ from django.db.models import JSONField, Model, QuerySet
 from django.utils import timezone
 from psycopg import sql
 
-from jixiao.audit.context import current as audit_context
 from jixiao.audit.models import AuditEvent
-from jixiao.audit.services import snapshot
+from jixiao.audit.services import event_origin, snapshot
 from jixiao.budget import errors as budget_errors
 from jixiao.budget import permissions as actions
 from jixiao.budget.models import BudgetYearSettings, DeclarationKind, Project
@@ -1591,12 +1590,11 @@ class _AuditRows:
     the actor (or the command's context), the client address, the source and the project."""
 
     def __init__(self, actor: User | None) -> None:
-        context = audit_context()
-        person = actor if actor is not None and getattr(actor, "pk", None) else context.actor
-        self.actor = person if person is not None and getattr(person, "pk", None) else None
-        self.actor_name = _actor_name(self.actor, context.source)
-        self.ip_address = context.ip_address
-        self.source = context.source
+        origin = event_origin(actor)
+        self.actor = origin["actor"]
+        self.actor_name = origin["actor_name"]
+        self.ip_address = origin["ip_address"]
+        self.source = origin["source"]
 
     def values(
         self,
@@ -1678,15 +1676,4 @@ def _created_fields(declaration: _Declaration, year: int) -> dict[str, Any]:
         "department_id": declaration.department_id,
         **declaration.values,
     }
-    return {name: _plain_value(values[name]) for name in PROJECT_FIELDS}
-
-
-def _plain_value(value: Any) -> Any:
-    return format(value.normalize(), "f") if type(value) is Decimal else value
-
-
-def _actor_name(actor: User | None, source: str) -> str:
-    """As ``audit.services`` names the actor of a row."""
-    if actor is None:
-        return f"系统（{source}）"
-    return f"{actor.full_name}（{actor.username}）" if actor.full_name else actor.username
+    return {name: plain(values[name]) for name in PROJECT_FIELDS}
