@@ -232,3 +232,14 @@ class ControlNumber(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} {self.fiscal_year}年控制数"
+
+
+# Double monitoring (BUD-5) lives in its own package; imported here so Django finds its models.
+from jixiao.budget.monitoring.models import (  # noqa: E402, F401
+    IndicatorProgress,
+    MonitoringForm,
+    MonitoringRound,
+    MonitoringWarning,
+    SpendingRecord,
+    WarningThresholds,
+)

@@ -23,6 +23,11 @@ SETTINGS_MANAGE = "budget.settings.manage"
 
 TARGET_WORKFLOW = "budget.target"
 
+# Double monitoring (BUD-5).
+MONITORING_MANAGE = "budget.monitoring.manage"
+MONITORING_FILL = "budget.monitoring.fill"
+MONITORING_VIEW = "budget.monitoring.view"
+
 GRANTS = {
     Role.UNIT_OPERATOR: {PROJECT_VIEW, PROJECT_CHANGE, EX_ANTE_ASSESS, TARGET_SUBMIT},
     Role.DEPARTMENT_REVIEWER: {PROJECT_VIEW, EX_ANTE_ASSESS, TARGET_REVIEW_DEPARTMENT},
@@ -30,10 +35,22 @@ GRANTS = {
     Role.LEADER: {PROJECT_VIEW},
 }
 
+MONITORING_GRANTS = {
+    Role.FINANCE_REVIEWER: {MONITORING_MANAGE, MONITORING_VIEW},
+    Role.DEPARTMENT_REVIEWER: {MONITORING_VIEW},
+    Role.LEADER: {MONITORING_VIEW},
+    Role.UNIT_OPERATOR: {MONITORING_FILL, MONITORING_VIEW},
+}
+
 
 def install() -> None:
     for role, actions in GRANTS.items():
         permissions.grant(role, *actions)
+    for role, actions in MONITORING_GRANTS.items():
+        permissions.grant(role, *actions)
+    from jixiao.budget.monitoring.labels import install as monitoring_labels
+
+    monitoring_labels()
     register_definition(
         WorkflowDefinition(
             key=TARGET_WORKFLOW,
