@@ -47,6 +47,8 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import pgsupport
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jixiao_bench"
 INDICATORS = 20
 UNITS = 50
@@ -80,10 +82,6 @@ ROWS = [
 FUNCTION_CODES = ["21303", "21301", "20502", "21004", "21401", "21103", "20802", "21201"]
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def process_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -112,15 +110,11 @@ def postgres_cpu_reader() -> Any:
 
 
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL", DEFAULT_URL)
+    return pgsupport.database_url(DEFAULT_URL)
 
 
 def django_setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.settings")
-    os.environ["DATABASE_URL"] = database_url()
-    import django
-
-    django.setup()
+    pgsupport.django_setup(database_url())
 
 
 # --- Phases ------------------------------------------------------------------------------------
@@ -128,20 +122,7 @@ def django_setup() -> None:
 
 def phase_setup(keep_schema: bool) -> dict[str, Any]:
     """Create the database if missing, rebuild the schema, create the organisations."""
-    import psycopg
-    from psycopg import sql
-
-    url = database_url()
-    name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
-    admin = psycopg.conninfo.make_conninfo(url, dbname="postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    if not keep_schema:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DROP SCHEMA public CASCADE")
-            conn.execute("CREATE SCHEMA public")
+    pgsupport.prepare_database(database_url(), keep=keep_schema)
     django_setup()
     from django.core.management import call_command
 
@@ -380,7 +361,7 @@ def single_phase(phase: list[str]) -> int:
         result = phase_import(Path(rest[0]), int(rest[1]), trace=len(rest) > 2)
     else:
         result = phase_naive(Path(rest[0]), int(rest[1]), int(rest[2]))
-    result["rss_mb"] = rss_mb()
+    result["rss_mb"] = pgsupport.rss_mb()
     print(json.dumps(result))
     return 0
 

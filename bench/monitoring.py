@@ -36,9 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import resource
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -49,6 +47,8 @@ from typing import Any
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pgsupport
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jixiao_bench_monitoring"
 YEAR = 2031
@@ -85,37 +85,15 @@ INDICATORS = [
 
 
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL", DEFAULT_URL)
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return pgsupport.database_url(DEFAULT_URL)
 
 
 def prepare_database(keep: bool) -> None:
-    """Create the database if missing; unless ``keep``, rebuild its schema."""
-    import psycopg
-    from psycopg import sql
-
-    url = database_url()
-    name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
-    admin = psycopg.conninfo.make_conninfo(url, dbname="postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    if not keep:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DROP SCHEMA public CASCADE")
-            conn.execute("CREATE SCHEMA public")
+    pgsupport.prepare_database(database_url(), keep=keep)
 
 
 def django_setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.settings")
-    os.environ["DATABASE_URL"] = database_url()
-    import django
-
-    django.setup()
+    pgsupport.django_setup(database_url())
 
 
 # --- Generation --------------------------------------------------------------------------------
@@ -631,7 +609,7 @@ def report(projects: int, mix: str, figures: dict[str, Any]) -> None:
         "loop_projects": figures["loop_projects"],
         "loop_projects_per_s": round(loop_rate, 1),
         "ratio": round(ratio, 1),
-        "peak_rss_mb": round(rss_mb(), 1),
+        "peak_rss_mb": round(pgsupport.rss_mb(), 1),
         "meets_time_target": figures["seconds"] <= TARGET_SECONDS,
         "meets_ratio_target": ratio >= TARGET_RATIO,
     }
