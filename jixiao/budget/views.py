@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +22,10 @@ from jixiao.documents.excel import ImportRefused
 from jixiao.indicators.library import LIBRARY_MANAGE, get_entry_for_user
 from jixiao.indicators.scoring import SheetError
 from jixiao.indicators.views import library_context
+from jixiao.lib.actions import run_for_form, run_with_message
 from jixiao.lib.forms import BootstrapFormMixin
 from jixiao.orgs import permissions as perms
-from jixiao.orgs.errors import DomainError, PermissionDeniedError
+from jixiao.orgs.errors import PermissionDeniedError
 from jixiao.orgs.models import OrgKind
 from jixiao.workflow import queries as wf
 from jixiao.workflow.definitions import get_definition
@@ -79,23 +79,6 @@ def _units(request: HttpRequest) -> Any:
     )
 
 
-def _apply(form: Any, call: Callable[[], Any]) -> Any:
-    """Run a service for a form; its refusal becomes a form error, nothing is half-written."""
-    try:
-        return call()
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-    except SheetError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-    return None
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def project_create(request: HttpRequest) -> HttpResponse:
@@ -113,7 +96,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        project = _apply(form, lambda: services.project_create(actor=request.user, **data))
+        project = run_for_form(form, lambda: services.project_create(actor=request.user, **data))
         if project is not None:
             messages.success(request, f"已保存项目：{project.name}。请继续填写绩效指标。")
             return redirect("budget:project", pk=project.pk)
@@ -131,7 +114,7 @@ def department_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        declaration = _apply(
+        declaration = run_for_form(
             form, lambda: services.department_declaration_create(actor=request.user, **data)
         )
         if declaration is not None:
@@ -154,7 +137,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = form_class(request.POST or None, units=_units(request), editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if getattr(project, k) != v}
-        done = _apply(
+        done = run_for_form(
             form, lambda: services.project_update(actor=request.user, project=project, **changes)
         )
         if done is not None:
@@ -238,7 +221,7 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         fields = form.indicator_fields()
         name = fields.pop("name")
-        done = _apply(
+        done = run_for_form(
             form,
             lambda: services.target_indicator_add(
                 actor=request.user,
@@ -274,7 +257,7 @@ def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResp
     )
     if request.method == "POST" and form.is_valid():
         fields = form.indicator_fields(indicator.previous_values)
-        done = _apply(
+        done = run_for_form(
             form,
             lambda: services.target_indicator_update(
                 actor=request.user, project=project, indicator=indicator, **fields
@@ -303,7 +286,7 @@ def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResp
 def indicator_delete(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     project = queries.get_project_for_user(request.user, pk, actions.PROJECT_CHANGE)
     indicator = get_object_or_404(project.annual_tree.indicators, pk=indicator_pk, level__gte=3)
-    _message(
+    run_with_message(
         request,
         lambda: services.target_indicator_delete(
             actor=request.user, project=project, indicator=indicator
@@ -313,23 +296,11 @@ def indicator_delete(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
     return redirect(f"{project_url(project)}#indicators")
 
 
-def _message(request: HttpRequest, call: Callable[[], Any], done: str) -> bool:
-    try:
-        call()
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, done)
-    return True
-
-
 @require_POST
 @login_required
 def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
     project = queries.get_project_for_user(request.user, pk)
-    _message(
+    run_with_message(
         request,
         lambda: services.target_submit(
             actor=request.user, project=project, comment=request.POST.get("comment", "")
@@ -343,7 +314,7 @@ def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     project = queries.get_project_for_user(request.user, pk)
-    _message(
+    run_with_message(
         request,
         lambda: services.target_withdraw(actor=request.user, project=project),
         "已撤回，可继续修改。",
@@ -385,7 +356,9 @@ def ex_ante(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _apply(form, lambda: _save_ex_ante(request, assessment, form, data))
+        done = run_for_form(
+            form, lambda: _save_ex_ante(request, assessment, form, data), also=(SheetError,)
+        )
         if done is not None:
             messages.success(request, "已保存事前绩效评估。")
             return redirect("budget:project", pk=project.pk)
@@ -473,7 +446,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, project=project, comment=data["comment"], item_comments=items
             )
             done_text = "已退回。"
-        if _apply(form, call) is not None:
+        if run_for_form(form, call) is not None:
             messages.success(request, done_text)
             return redirect("budget:review_queue")
     context = _detail_context(request, project, review_form=form, level=level, final=final)
@@ -531,7 +504,7 @@ def library_add(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "；".join(m for ms in form.errors.values() for m in ms))
         return redirect("budget:library_pick", pk=project.pk)
-    _message(
+    run_with_message(
         request,
         lambda: services.target_indicator_from_library(
             actor=request.user, project=project, entry=entry, **form.cleaned_data
@@ -546,7 +519,7 @@ def library_add(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 def indicator_promote(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     project = queries.get_project_for_user(request.user, pk)
     indicator = get_object_or_404(project.annual_tree.indicators, pk=indicator_pk, level__gte=3)
-    _message(
+    run_with_message(
         request,
         lambda: services.target_indicator_promote(
             actor=request.user, project=project, indicator=indicator
@@ -564,7 +537,7 @@ def adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写调整理由。")
         return redirect("budget:project", pk=project.pk)
-    _message(
+    run_with_message(
         request,
         lambda: services.target_adjust_request(
             actor=request.user, project=project, **form.cleaned_data
@@ -590,7 +563,7 @@ def control_numbers(request: HttpRequest) -> HttpResponse:
         )
         form = forms.ControlNumberForm(request.POST)
         if form.is_valid():
-            _message(
+            run_with_message(
                 request,
                 lambda: services.control_number_set(
                     actor=request.user,

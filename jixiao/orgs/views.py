@@ -4,13 +4,14 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jixiao.lib.actions import run_with_message
 from jixiao.orgs import errors, forms, queries, services
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, OrgKind, RoleAssignment, User
@@ -223,14 +224,7 @@ def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _run(request: HttpRequest, service: Callable[..., object], done: str, **kwargs: object) -> None:
     """Call a service for a one-button action; a refusal becomes an error message."""
-    try:
-        service(actor=request.user, **kwargs)
-    except errors.PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
-    except errors.DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
+    run_with_message(request, lambda: service(actor=request.user, **kwargs), done)
 
 
 @require_GET

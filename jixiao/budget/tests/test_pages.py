@@ -227,3 +227,18 @@ def test_department_declaration_through_the_pages(client, personas):
     assert "2027年度部门整体支出绩效目标申报表" in page and "基本支出" in page
     listing = client.get("/budget/projects/?year=2027&kind=department").content.decode()
     assert "测试县第一中学2027年度部门整体支出" in listing
+
+
+def test_ex_ante_score_outside_its_band_is_shown_on_the_form(client, personas):
+    project = make_project(personas.unit_a)
+    assessment = services.ex_ante_start(actor=None, project=project)
+    client.force_login(personas.unit_a_operator)
+    post = {"conclusion": "support", "opinion": "可行"}
+    for criterion in assessment.tree.indicators.all():
+        post[f"level_{criterion.pk}"] = "achieved"
+        post[f"score_{criterion.pk}"] = "1"
+    response = client.post(f"/budget/projects/{project.pk}/ex-ante/", post)
+    assert response.status_code == 200
+    assert "档" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.conclusion == ""
