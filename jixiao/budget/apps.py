@@ -26,6 +26,7 @@ class BudgetConfig(AppConfig):
                 "budget.ex_ante.report": "上传评估报告",
                 "budget.control_number.set": "设置预算控制数",
                 "budget.project.import": "导入申报表",
+                "budget.settings.set": "修改年度预算绩效设置",
             }
         )
         add(
@@ -46,5 +47,25 @@ class BudgetConfig(AppConfig):
                 "check2-square",
                 (p.TARGET_REVIEW_DEPARTMENT, p.TARGET_REVIEW_FINANCE),
                 order=20,
+            )
+        )
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("预算控制数"),
+                "budget:control_numbers",
+                "cash-stack",
+                (p.SETTINGS_MANAGE, p.TARGET_REVIEW_DEPARTMENT),
+                order=25,
+            )
+        )
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("年度设置"),
+                "budget:year_settings",
+                "sliders",
+                p.SETTINGS_MANAGE,
+                order=90,
             )
         )

@@ -292,3 +292,17 @@ class AdjustmentForm(BootstrapFormMixin, forms.Form):
 
 class ControlNumberForm(forms.Form):
     amount = forms.DecimalField(label="控制数（万元）", **MONEY)
+
+
+class YearSettingsForm(BootstrapFormMixin, forms.Form):
+    ex_ante_threshold = forms.DecimalField(
+        label="事前绩效评估金额标准（万元）",
+        **MONEY,
+        help_text="新增项目年度资金达到此金额须开展事前绩效评估。",
+    )
+    indicator_scale = forms.DecimalField(
+        label="绩效指标分值合计",
+        max_digits=6,
+        decimal_places=2,
+        help_text="申报的三级指标分值合计；自评时另加预算执行率分值。",
+    )

@@ -392,6 +392,38 @@ def year_settings(project: Project) -> BudgetYearSettings:
     return found or BudgetYearSettings(fiscal_year=project.fiscal_year)
 
 
+@transaction.atomic
+def year_settings_set(
+    *,
+    actor: User | None,
+    bureau: Organization,
+    fiscal_year: int,
+    ex_ante_threshold: Decimal,
+    indicator_scale: Decimal,
+) -> BudgetYearSettings:
+    """The finance bureau's rules for a year: the ex-ante assessment amount and the sum of the
+    declared indicators' full scores. Declarations made afterwards follow them."""
+    perms.require(actor, actions.SETTINGS_MANAGE, bureau)
+    if ex_ante_threshold < 0 or not Decimal(0) < indicator_scale <= Decimal(100):
+        raise errors.BudgetError(errors.SETTINGS_RANGE)
+    row = BudgetYearSettings.objects.filter(bureau=bureau, fiscal_year=fiscal_year).first()
+    old = snapshot(row, ["ex_ante_threshold", "indicator_scale"]) if row else None
+    row = row or BudgetYearSettings(bureau=bureau, fiscal_year=fiscal_year)
+    row.ex_ante_threshold = ex_ante_threshold
+    row.indicator_scale = indicator_scale
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor,
+        action="budget.settings.set",
+        obj=row,
+        organization_id=bureau.pk,
+        old=old,
+        new=snapshot(row, ["ex_ante_threshold", "indicator_scale"]),
+    )
+    return row
+
+
 def ex_ante_required(project: Project) -> bool:
     """New major policies and new projects at or above the year's amount (BUD-1)."""
     if not project.is_new or project.is_department:

@@ -44,4 +44,5 @@ urlpatterns = [
     path("projects/<int:pk>/adjust/", views.adjustment_request, name="adjust"),
     path("review/", views.review_queue, name="review_queue"),
     path("control-numbers/", views.control_numbers, name="control_numbers"),
+    path("settings/", views.year_settings, name="year_settings"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jixiao.budget import excel, forms, printing, queries, services
 from jixiao.budget import permissions as actions
-from jixiao.budget.models import DeclarationKind, ExAnteAssessment, Project
+from jixiao.budget.models import BudgetYearSettings, DeclarationKind, ExAnteAssessment, Project
 from jixiao.documents.excel import ImportRefused
 from jixiao.indicators.library import LIBRARY_MANAGE, get_entry_for_user
 from jixiao.indicators.scoring import SheetError
@@ -708,3 +708,46 @@ def project_import(request: HttpRequest) -> HttpResponse:
                     links=result.projects[:IMPORT_RESULT_LINKS],
                 )
     return render(request, "budget/project_import.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def year_settings(request: HttpRequest) -> HttpResponse:
+    """The finance bureau's rules for a budget year (ex-ante amount, indicator scale)."""
+    bureaus = perms.visible_organizations(request.user, actions.SETTINGS_MANAGE).filter(
+        kind=OrgKind.FINANCE_BUREAU
+    )
+    bureau = bureaus.first()
+    if bureau is None:
+        raise Http404
+    year = _year(request)
+    current = BudgetYearSettings.objects.filter(bureau=bureau, fiscal_year=year).first()
+    current = current or BudgetYearSettings(bureau=bureau, fiscal_year=year)
+    form = forms.YearSettingsForm(
+        request.POST or None,
+        initial={
+            "ex_ante_threshold": current.ex_ante_threshold,
+            "indicator_scale": current.indicator_scale,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        done = run_for_form(
+            form,
+            lambda: services.year_settings_set(
+                actor=request.user, bureau=bureau, fiscal_year=year, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(request, f"已保存{year}年度预算绩效设置。")
+            return redirect(f"{request.path}?year={year}")
+    return render(
+        request,
+        "budget/year_settings.html",
+        {
+            "page_title": "年度预算绩效设置",
+            "form": form,
+            "year": year,
+            "bureau": bureau,
+            "years": range(_this_year() - 2, _this_year() + 3),
+        },
+    )

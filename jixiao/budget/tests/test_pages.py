@@ -242,3 +242,21 @@ def test_ex_ante_score_outside_its_band_is_shown_on_the_form(client, personas):
     assert "档" in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.conclusion == ""
+
+
+def test_bureau_sets_the_year_rules_and_they_apply(client, personas):
+    client.force_login(personas.finance_reviewer)
+    response = client.post(
+        "/budget/settings/?year=2027", {"ex_ante_threshold": "100", "indicator_scale": "80"}
+    )
+    assert response.status_code == 302
+    project = make_project(personas.unit_a, total=D(150))
+    assert services.ex_ante_required(project)
+    assert project.annual_tree.scale == D(80)
+    response = client.post(
+        "/budget/settings/?year=2027", {"ex_ante_threshold": "100", "indicator_scale": "120"}
+    )
+    assert "不超过100" in response.content.decode()
+    for user in (personas.unit_a_operator, personas.department_reviewer, personas.leader):
+        client.force_login(user)
+        assert client.get("/budget/settings/").status_code == 404
