@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jixiao.documents",
     "jixiao.workflow",
     "jixiao.budget",
+    "jixiao.appraisal",
     "jixiao.web",
     "jixiao.api",
     "jixiao.demo",

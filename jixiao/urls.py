@@ -15,6 +15,7 @@ urlpatterns = [
     path("periods/", include("jixiao.periods.urls")),
     path("indicators/", include("jixiao.indicators.urls")),
     path("budget/", include("jixiao.budget.urls")),
+    path("appraisal/", include("jixiao.appraisal.urls")),
     path("api/", include("jixiao.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,8 +13,10 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from jixiao.api import appraisal as appraisal_routes
 from jixiao.api import budget as budget_routes
 from jixiao.api import errors
+from jixiao.api import monitoring as monitoring_routes
 from jixiao.api import orgs as orgs_routes
 from jixiao.api import tokens as token_routes
 from jixiao.api.auth import session_auth, token_auth
@@ -45,6 +47,8 @@ api = NinjaAPI(
 api.add_router("", orgs_routes.router)
 api.add_router("", token_routes.router)
 api.add_router("", budget_routes.router)
+api.add_router("", monitoring_routes.router)
+api.add_router("", appraisal_routes.router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:

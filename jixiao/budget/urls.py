@@ -1,6 +1,8 @@
 from django.urls import path
 
 from jixiao.budget import views
+from jixiao.budget.monitoring import intervention_urls as monitoring_intervention_urls
+from jixiao.budget.monitoring import urls as monitoring_urls
 
 app_name = "budget"
 urlpatterns = [
@@ -46,3 +48,6 @@ urlpatterns = [
     path("control-numbers/", views.control_numbers, name="control_numbers"),
     path("settings/", views.year_settings, name="year_settings"),
 ]
+
+# Double monitoring and tracking (BUD-5, BUD-6) keep their own url modules.
+urlpatterns += monitoring_urls.urlpatterns + monitoring_intervention_urls.urlpatterns

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit.context import acting
-from jixiao.demo import budget, data, deadlines
+from jixiao.demo import appraisal, budget, data, deadlines, interventions, monitoring
 from jixiao.indicators.standard import library_install, templates_install
 from jixiao.orgs import services
 from jixiao.orgs.models import Organization, OrgKind, Role, User
@@ -49,6 +49,12 @@ def build(progress: Progress | None = None) -> DemoResult:
         deadlines.build(
             timezone.localdate(), builder.by_name[data.BUREAU[0]], builder.by_name[data.COMPANY[0]]
         )
+        today = timezone.localdate()
+        step("预算执行监控")
+        monitoring.build(today, builder.by_name)
+        interventions.build(today, builder.by_name)
+        step("员工绩效考核")
+        appraisal.build(today, builder.by_name)
         return builder.result
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AppraisalConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "jixiao.appraisal"
+    verbose_name = "员工绩效考核"
