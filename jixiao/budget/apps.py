@@ -69,3 +69,23 @@ class BudgetConfig(AppConfig):
                 order=90,
             )
         )
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("绩效运行监控"),
+                "budget:monitoring_rounds",
+                "activity",
+                p.MONITORING_VIEW,
+                order=40,
+            )
+        )
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("监控看板"),
+                "budget:monitoring_dashboard_latest",
+                "bar-chart-line",
+                p.MONITORING_VIEW,
+                order=41,
+            )
+        )

@@ -270,6 +270,7 @@ def execution_progress(user: Any, round: MonitoringRound) -> list[dict[str, Any]
             "project__code",
             "project__name",
             "project__unit__name",
+            "project__department_id",
             "project__department__name",
         )
     )
@@ -355,3 +356,202 @@ def colour_movement(
         }
         for row in rows
     ]
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+NO_DEPARTMENT = "none"  # the department filter for units directly under the bureau
+
+
+def _colour_of(round: MonitoringRound, kind: str) -> Subquery:
+    return Subquery(
+        MonitoringWarning.objects.filter(
+            round=round, project_id=OuterRef("project_id"), kind=kind
+        ).values("colour")[:1]
+    )
+
+
+def form_rows(
+    user: Any,
+    round: MonitoringRound,
+    *,
+    department: str = "",
+    unit: str = "",
+    state: str = "",
+    colour: str = "",
+    execution: str = "",
+    q: str = "",
+    action: str = actions.MONITORING_VIEW,
+) -> QuerySet[MonitoringForm]:
+    """The round's forms in the user's scope for the list page and the dashboards' click-
+    through, each with its combined and budget-execution colour as last computed
+    (``combined``, ``execution``), its executed amount to date (``spent``) and its number of
+    red indicators (``red_indicators``), filtered by department id (or ``NO_DEPARTMENT``),
+    unit, state, combined colour, execution colour and a search text. One query."""
+    red_indicators = (
+        MonitoringWarning.objects.filter(
+            round=round,
+            project_id=OuterRef("project_id"),
+            kind__in=INDICATOR_KINDS,
+            colour=Colour.RED,
+        )
+        .values("project_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = forms_visible(user, round, action).annotate(
+        combined=_colour_of(round, WarningKind.COMBINED),
+        execution=_colour_of(round, WarningKind.BUDGET_EXECUTION),
+        spent=Coalesce(spent_subquery(round), MONEY_ZERO),
+        red_indicators=Coalesce(Subquery(red_indicators), Value(0)),
+    )
+    if department == NO_DEPARTMENT:
+        qs = qs.filter(project__department__isnull=True)
+    elif department.isdigit():
+        qs = qs.filter(project__department_id=int(department))
+    if unit.isdigit():
+        qs = qs.filter(project__unit_id=int(unit))
+    if state:
+        qs = qs.filter(state=state)
+    if colour:
+        qs = qs.filter(combined=colour)
+    if execution:
+        qs = qs.filter(execution=execution)
+    if q.strip():
+        text = q.strip()
+        qs = qs.filter(
+            Q(project__name__contains=text)
+            | Q(project__code__contains=text)
+            | Q(project__unit__name__contains=text)
+        )
+    return qs.order_by("project__unit__path", "project__code")
+
+
+def form_state_counts(user: Any, round: MonitoringRound) -> dict[str, int]:
+    """The visible forms of the round by state, and ``all``: one grouped query."""
+    rows = forms_visible(user, round).order_by().values("state").annotate(n=Count("pk"))
+    counts = {row["state"]: row["n"] for row in rows}
+    return {**counts, "all": sum(counts.values())}
+
+
+def pending_units(user: Any, round: MonitoringRound) -> list[dict[str, Any]]:
+    """Units of the user's scope with forms of the round not yet submitted (the overdue list
+    once the deadline has passed): unit, department, forms pending and in all. One query."""
+    from jixiao.budget.monitoring.models import FormState
+
+    rows = (
+        forms_visible(user, round)
+        .order_by()
+        .values(
+            "project__unit_id",
+            "project__unit__name",
+            "project__unit__path",
+            "project__department__name",
+        )
+        .annotate(
+            pending=Count("pk", filter=Q(state=FormState.DRAFT)),
+            forms=Count("pk"),
+        )
+        .filter(pending__gt=0)
+        .order_by("project__unit__path")
+    )
+    return [
+        {
+            "unit_id": row["project__unit_id"],
+            "unit": row["project__unit__name"],
+            "department": row["project__department__name"] or "",
+            "pending": row["pending"],
+            "forms": row["forms"],
+        }
+        for row in rows
+    ]
+
+
+def form_warnings(form: MonitoringForm) -> QuerySet[MonitoringWarning]:
+    """The warnings of the form's project in its round as last computed, the project's own
+    (execution, combined) first."""
+    return MonitoringWarning.objects.filter(
+        round_id=form.round_id, project_id=form.project_id
+    ).order_by("indicator_id", "kind", "id")
+
+
+def warning_rows(
+    user: Any,
+    round: MonitoringRound,
+    *,
+    colour: str = "",
+    kind: str = "",
+    department: str = "",
+) -> QuerySet[MonitoringWarning]:
+    """The round's warnings in the user's scope, with project, unit and department joined,
+    filtered by colour, kind and department id (or ``NO_DEPARTMENT``)."""
+    qs = warnings_visible(user, round).select_related(
+        "project", "project__unit", "project__department"
+    )
+    if colour:
+        qs = qs.filter(colour=colour)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if department == NO_DEPARTMENT:
+        qs = qs.filter(project__department__isnull=True)
+    elif department.isdigit():
+        qs = qs.filter(project__department_id=int(department))
+    return qs.order_by("project__unit__path", "project__code", "kind", "id")
+
+
+def indicator_names(warnings: Any) -> dict[int, str]:
+    """Names of the indicators the warnings measured, as their rounds copied them (one
+    query): warning id → name."""
+    pairs = [(w.round_id, w.project_id, w.indicator_id) for w in warnings if w.indicator_id]
+    if not pairs:
+        return {}
+    rows = IndicatorProgress.objects.filter(
+        form__round_id__in={r for r, _, _ in pairs},
+        indicator_id__in={i for _, _, i in pairs},
+        form__project_id__in={p for _, p, _ in pairs},
+    ).values_list("form__round_id", "form__project_id", "indicator_id", "indicator_name")
+    names = {(r, p, i): name for r, p, i, name in rows}
+    return {
+        w.pk: names.get((w.round_id, w.project_id, w.indicator_id), "")
+        for w in warnings
+        if w.indicator_id
+    }
+
+
+def spending_visible(user: Any, fiscal_year: int, project: str = "") -> QuerySet[SpendingRecord]:
+    """Payments of the year's projects in the user's scope (``budget.monitoring.view`` over
+    the project's unit), newest first, optionally of one project code."""
+    qs = perms.filter_for_user(
+        user,
+        SpendingRecord.objects.filter(project__fiscal_year=fiscal_year).select_related(
+            "project", "project__unit"
+        ),
+        actions.MONITORING_VIEW,
+        org_field=PROJECT_UNIT,
+    )
+    if project.strip():
+        qs = qs.filter(project__code=project.strip())
+    return qs.order_by("-date", "-id")
+
+
+def execution_by_department(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``execution_progress`` rows summed per department: budget, executed, rate."""
+    by: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        key = row["project__department__name"] or ""
+        item = by.setdefault(
+            key,
+            {
+                "department": key,
+                "department_id": row.get("project__department_id"),
+                "budget": Decimal(0),
+                "executed": Decimal(0),
+                "projects": 0,
+            },
+        )
+        item["budget"] += row["budget"]
+        item["executed"] += row["executed_to_date"]
+        item["projects"] += 1
+    for item in by.values():
+        item["rate"] = item["executed"] / item["budget"] if item["budget"] > 0 else None
+    return list(by.values())
