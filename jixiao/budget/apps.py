@@ -15,6 +15,9 @@ class BudgetConfig(AppConfig):
         from jixiao.workflow.notify import register_link
 
         p.install()
+        from jixiao.budget.monitoring import interventions
+
+        labels.register(interventions.LABELS)
         register_link(p.TARGET_WORKFLOW, "/budget/projects/{subject_id}/")
         labels.register(
             {

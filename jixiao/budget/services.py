@@ -629,6 +629,10 @@ def target_approve(
             old=before,
             new=snapshot(project, ["approved_amount"]),
         )
+        # An adjustment approved during monitoring: the open round's form follows it.
+        from jixiao.budget.monitoring.interventions import open_forms_refresh
+
+        open_forms_refresh(actor=actor, projects=[project])
     return case
 
 

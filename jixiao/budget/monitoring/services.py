@@ -167,6 +167,9 @@ def round_open(
     )
     if not projects:
         raise MonitoringError(errors.NO_APPROVED_PROJECTS.format(year=fiscal_year))
+    from jixiao.budget.monitoring.interventions import net_moves
+
+    moved = net_moves(pk for pk, _, _, _ in projects)  # money moved between projects (调剂)
     number = MonitoringRound.objects.filter(bureau=bureau, fiscal_year=fiscal_year).count() + 1
     period = periods.period_create(
         actor=actor,
@@ -211,7 +214,7 @@ def round_open(
             MonitoringForm(
                 round=round,
                 project_id=pk,
-                budget=approved if approved is not None else total,
+                budget=(approved if approved is not None else total) + moved.get(pk, 0),
             )
             for pk, _, approved, total in projects
         ),
@@ -639,11 +642,16 @@ def spending_record(
             reference__in=[r for _, r in references],
         ).values_list("project__code", "reference")
     )
+    from jixiao.budget.monitoring.interventions import spending_hold_problems
+
+    held = spending_hold_problems({code: pk for code, (pk, _) in projects.items()})
     problems: list[str] = []
     records: list[SpendingRecord] = []
     seen: set[tuple[str, str]] = set()
     for number, (raw, item) in enumerate(zip(raws, rows, strict=True), 1):
         found = _spending_problems(raw, item, fiscal_year, projects, paths, recorded, seen)
+        if item is not None and item.code in held:  # suspended or stopped (暂缓/停止)
+            found.append(held[item.code])
         problems += [errors.SPENDING_ROW.format(row=number, problem=p) for p in found]
         if not found and item is not None:
             records.append(
