@@ -15,9 +15,9 @@ class BudgetConfig(AppConfig):
         from jixiao.workflow.notify import register_link
 
         p.install()
-        from jixiao.budget.monitoring import interventions
+        from jixiao.budget.monitoring import interventions, tracking
 
-        labels.register(interventions.LABELS)
+        labels.register({**interventions.LABELS, **tracking.LABELS})
         register_link(p.TARGET_WORKFLOW, "/budget/projects/{subject_id}/")
         labels.register(
             {
