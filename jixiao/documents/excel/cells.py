@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from jixiao.documents.excel import errors as msg
@@ -76,6 +77,7 @@ def cell_ref(row: int, column: int) -> str:
 # --- Text helpers -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # labels and titles repeat on every sheet of a workbook
 def squash(text: str) -> str:
     """Comparable form of a label or title: NFKC (full-width → half-width), no whitespace at
     all (also U+3000), no required-marker asterisks, lower case."""

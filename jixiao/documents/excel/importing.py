@@ -129,6 +129,12 @@ def parse_sheet(
 # --- The parser -------------------------------------------------------------------------------
 
 
+# Columns found (key → index), required columns missing, titles seen twice (column, first,
+# second). Callers only read them: one match serves every sheet with the same rows.
+_Match = tuple[dict[str, int], list[Column], list[tuple[Column, int, int]]]
+_MATCHES_KEPT = 256
+
+
 @dataclass(frozen=True)
 class _FieldPlan:
     key: str
@@ -139,6 +145,7 @@ class _FieldPlan:
     col: int
     label_at: tuple[int, int] | None
     label_key: str
+    ref: str  # "B3"
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,21 @@ class _Plan:
     names: tuple[tuple[Column, frozenset[str], str | None], ...]
     titles: dict[str, str]
     footer: dict[str, FooterField]
+    # Candidate title rows already matched: the sheets of one workbook repeat the same rows.
+    matches: dict[tuple[Any, ...], _Match] = field(default_factory=dict)
+
+    def match_titles(self, table: Table, row: SheetRow, above: SheetRow | None) -> _Match:
+        key = (tuple(row.values), tuple(above.values) if above is not None else None)
+        try:
+            return self.matches[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value: match it, do not remember it
+            return _match_titles(self, table, row, above)
+        if len(self.matches) >= _MATCHES_KEPT:
+            self.matches.clear()
+        found = self.matches[key] = _match_titles(self, table, row, above)
+        return found
 
 
 def _plan(layout: Layout) -> _Plan:
@@ -175,7 +197,15 @@ def _make_plan(layout: Layout) -> _Plan:
         label_key = squash(item.label).rstrip(":")
         fields.append(
             _FieldPlan(
-                item.key, item.label, item.type.parse, item.required, row, col, label_at, label_key
+                item.key,
+                item.label,
+                item.type.parse,
+                item.required,
+                row,
+                col,
+                label_at,
+                label_key,
+                cell_ref(row, col),
             )
         )
         for r, c in (p for p in ((row, col), label_at) if p is not None):
@@ -265,7 +295,7 @@ class _SheetParser:
             if row.number > limit:
                 break
             above = previous if previous and previous.number == row.number - 1 else None
-            found, missing, twice = _match_titles(self.plan, table, row, above)
+            found, missing, twice = self.plan.match_titles(table, row, above)
             if not missing:
                 for column, first, second in twice:
                     self.error(
@@ -306,7 +336,7 @@ class _SheetParser:
     def _header_fields(self, stream: SheetStream) -> None:
         store = self.store
         for item in self.plan.fields:
-            stream.cells[item.key] = cell_ref(item.row, item.col)
+            stream.cells[item.key] = item.ref
             stream.labels[item.key] = item.label
             if item.label_at is not None:
                 actual = store.get(item.label_at)
@@ -475,9 +505,7 @@ def _label_key(text: str) -> str:
     return squash(text).partition(":")[0]
 
 
-def _match_titles(
-    plan: _Plan, table: Table, row: SheetRow, above: SheetRow | None
-) -> tuple[dict[str, int], list[Column], list[tuple[Column, int, int]]]:
+def _match_titles(plan: _Plan, table: Table, row: SheetRow, above: SheetRow | None) -> _Match:
     """Columns found in a candidate title row (key → index), the required ones missing, and
     titles that appear more often than the layout has columns for them."""
     titles, groups = _titles(table, row, above)
