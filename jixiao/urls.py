@@ -16,6 +16,8 @@ urlpatterns = [
     path("indicators/", include("jixiao.indicators.urls")),
     path("budget/", include("jixiao.budget.urls")),
     path("appraisal/", include("jixiao.appraisal.urls")),
+    path("government/", include("jixiao.government.urls")),
+    path("surveys/", include("jixiao.surveys.urls")),
     path("api/", include("jixiao.api.urls")),
     path("admin/", admin.site.urls),
 ]

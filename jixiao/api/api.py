@@ -16,8 +16,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 from jixiao.api import appraisal as appraisal_routes
 from jixiao.api import budget as budget_routes
 from jixiao.api import errors
+from jixiao.api import government as government_routes
 from jixiao.api import monitoring as monitoring_routes
 from jixiao.api import orgs as orgs_routes
+from jixiao.api import surveys as survey_routes
 from jixiao.api import tokens as token_routes
 from jixiao.api.auth import session_auth, token_auth
 from jixiao.api.docs import OfflineSwagger
@@ -49,6 +51,8 @@ api.add_router("", token_routes.router)
 api.add_router("", budget_routes.router)
 api.add_router("", monitoring_routes.router)
 api.add_router("", appraisal_routes.router)
+api.add_router("", survey_routes.router)
+api.add_router("", government_routes.router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:

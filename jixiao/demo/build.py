@@ -11,7 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit.context import acting
-from jixiao.demo import appraisal, budget, data, deadlines, interventions, monitoring
+from jixiao.demo import (
+    appraisal,
+    budget,
+    data,
+    deadlines,
+    government,
+    interventions,
+    monitoring,
+    surveys,
+)
 from jixiao.indicators.standard import library_install, templates_install
 from jixiao.orgs import services
 from jixiao.orgs.models import Organization, OrgKind, Role, User
@@ -55,6 +64,10 @@ def build(progress: Progress | None = None) -> DemoResult:
         interventions.build(today, builder.by_name)
         step("员工绩效考核")
         appraisal.build(today, builder.by_name)
+        step("问卷调查")
+        surveys.build(today, builder.by_name)
+        step("政府绩效管理")
+        government.build(today, builder.by_name)
         return builder.result
 
 
