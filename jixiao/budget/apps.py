@@ -65,6 +65,26 @@ class BudgetConfig(AppConfig):
         add(
             MenuEntry(
                 "预算绩效",
+                _("监控纠偏与绩效跟踪"),
+                "budget:interventions",
+                "clipboard2-pulse",
+                p.MONITORING_VIEW,
+                order=45,
+            )
+        )
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("资金调剂与核对"),
+                "budget:reallocations",
+                "arrow-left-right",
+                p.MONITORING_MANAGE,
+                order=46,
+            )
+        )
+        add(
+            MenuEntry(
+                "预算绩效",
                 _("年度设置"),
                 "budget:year_settings",
                 "sliders",
