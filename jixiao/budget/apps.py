@@ -15,6 +15,11 @@ class BudgetConfig(AppConfig):
         from jixiao.workflow.notify import register_link
 
         p.install()
+        from jixiao.budget.evaluation import permissions as evaluation
+
+        evaluation.install()
+        labels.register(evaluation.LABELS)
+        register_link(evaluation.SELF_EVALUATION_WORKFLOW, "/budget/self-evaluations/{subject_id}/")
         from jixiao.budget.monitoring import interventions, tracking
 
         labels.register({**interventions.LABELS, **tracking.LABELS})

@@ -243,3 +243,16 @@ from jixiao.budget.monitoring.models import (  # noqa: E402, F401
     SpendingRecord,
     WarningThresholds,
 )
+
+# Evaluation (BUD-7…BUD-10) lives in its own package, imported here likewise.
+from jixiao.budget.evaluation.models import (  # noqa: E402, F401
+    Evaluation,
+    EvaluationAssignment,
+    EvaluationItem,
+    EvaluationSettings,
+    ExpertScore,
+    RecomputeJob,
+    ResultHistory,
+    SelfEvaluation,
+    SelfEvaluationItem,
+)
