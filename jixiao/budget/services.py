@@ -616,6 +616,9 @@ def target_approve(
         if approved_amount < 0:
             raise errors.BudgetError(errors.AMOUNT_NEGATIVE)
         data = {"approved_amount": approved_amount}
+        from jixiao.budget.monitoring.interventions import ensure_covers_spending
+
+        ensure_covers_spending(project, approved_amount)
     case = workflow.case_approve(actor=actor, case=case, comment=comment, data=data)
     if final and case.locked:
         before = snapshot(project, ["approved_amount"])

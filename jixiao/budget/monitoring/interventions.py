@@ -86,6 +86,7 @@ TRANSFER_TARGET_HELD = "项目“{project}”已{kind}执行，不能调入资�
 TRANSFER_BELOW_SPENT = (
     "调出{amount}万元后，“{project}”的可用预算{available}万元将低于已支出的{spent}万元。"
 )
+ADJUST_BELOW_SPENT = "调整后项目可用预算{available}万元，低于已支出的{spent}万元。"
 HELD_SPENDING = "项目“{code}”已{kind}执行，不能登记支出"
 REVIEW_NO_PROJECTS = "请至少选择一个项目。"
 REVIEW_PROJECT = "项目“{project}”不是{year}年度已批复的项目，或不在您的管辖范围内。"
@@ -535,6 +536,17 @@ def net_moves(project_ids: Iterable[int]) -> dict[int, Decimal]:
 def available_budget(project: Project) -> Decimal:
     """Approved budget − moved out + moved in."""
     return _base(project) + net_moves([project.pk]).get(project.pk, ZERO)
+
+
+def ensure_covers_spending(project: Project, approved_amount: Decimal) -> None:
+    """Refuse an approved amount (a budget adjustment) that, with the money moved, would leave
+    the project less than it has already spent."""
+    available = approved_amount + net_moves([project.pk]).get(project.pk, ZERO)
+    paid = spent([project.pk]).get(project.pk, ZERO)
+    if available < paid:
+        raise MonitoringError(
+            ADJUST_BELOW_SPENT.format(available=money(available), spent=money(paid))
+        )
 
 
 def spent(project_ids: Iterable[int]) -> dict[int, Decimal]:

@@ -506,3 +506,18 @@ def test_midyear_review_refusals(personas, world) -> None:  # type: ignore[no-un
         midyear_review_conclude(
             actor=personas.unit_a_operator, item=item, findings="x", conclusion="stop"
         )
+
+
+def test_an_adjusted_budget_cannot_fall_below_what_was_spent(personas, world) -> None:  # type: ignore[no-untyped-def]
+    pay(world.a2, "250")
+    reallocation_create(actor=None, source=world.a2, lines=[(world.a1, "30")], reason="调剂")
+    budget.target_adjust_request(actor=None, project=world.a2, reason="调减预算")
+    budget.target_submit(actor=None, project=world.a2)
+    budget.target_approve(actor=None, project=world.a2)
+    with pytest.raises(MonitoringError) as refused:
+        budget.target_approve(actor=None, project=world.a2, approved_amount=D("279.99"))
+    assert str(refused.value) == interventions.ADJUST_BELOW_SPENT.format(
+        available="249.99", spent="250.00"
+    )
+    budget.target_approve(actor=None, project=world.a2, approved_amount=D(280))
+    assert interventions.available_budget(world.a2) == D(250)
