@@ -39,7 +39,11 @@
       grid: { left: 48, right: 24, top: 32, bottom: 56 },
       xAxis: { type: "category", data: rows.map(function (r) { return r.name; }),
                axisLabel: { interval: 0, rotate: rows.length > 5 ? 30 : 0 } },
-      yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
+      // Up to 100% at least, and always high enough to show the time-progress line.
+      yAxis: { type: "value", axisLabel: { formatter: "{value}%" },
+               max: function (extent) {
+                 return Math.ceil(Math.max(extent.max, data.timeProgress || 0, 100) / 10) * 10;
+               } },
       series: [{
         name: "执行率",
         type: "bar",
@@ -51,7 +55,7 @@
         }),
         markLine: {
           symbol: "none",
-          label: { formatter: "时间进度 {c}%" },
+          label: { formatter: "时间进度 {c}%", position: "insideEndTop" },
           lineStyle: { color: "#6c757d", type: "dashed" },
           data: [{ yAxis: data.timeProgress }]
         }
