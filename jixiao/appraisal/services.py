@@ -27,6 +27,7 @@ from jixiao.appraisal.models import (
     EmployeeScore,
     ItemKind,
     MonthStatus,
+    PayMode,
     PayProfile,
     PayResult,
     ProgressStep,
@@ -914,7 +915,7 @@ def appraisal_sheet_approve(
         raise errors.AppraisalError("该部门尚未提交。")
     case = wf.case_approve(actor=actor, case=case, comment=comment)
     if case.state == WorkflowState.APPROVED:
-        appraisal_pay_compute(actor=actor, month=sheet.month)
+        appraisal_pay_compute(actor=actor, month=sheet.month, sheet=sheet)
     return case
 
 
@@ -953,14 +954,22 @@ def approved_sheet_ids(month: AppraisalMonth) -> list[int]:
 
 
 @transaction.atomic
-def appraisal_pay_compute(*, actor: User | None, month: AppraisalMonth) -> int:
-    """Performance pay of every employee of the approved departments of ``month``; replaces
-    the month's previous results."""
+def appraisal_pay_compute(
+    *, actor: User | None, month: AppraisalMonth, sheet: DepartmentSheet | None = None
+) -> int:
+    """Performance pay of every employee of the approved departments of ``month``, replacing
+    the previous results. With ``sheet`` (just approved) in direct mode only that department
+    is (re)computed: its pay does not depend on the others', and an office approving a hundred
+    departments one by one must not recompute the whole company each time. In pool mode the
+    pool is shared across all approved departments, so they are all recomputed."""
     perms.require(actor, p.MANAGE, month.organization)
     _ensure_month_open(month)
     rules = pay_rules(settings_for(month.organization))
+    sheet_ids = approved_sheet_ids(month)
+    if sheet is not None and rules.mode == PayMode.DIRECT:
+        sheet_ids = [i for i in sheet_ids if i == sheet.pk]
     rows = list(
-        EmployeeScore.objects.filter(sheet_id__in=approved_sheet_ids(month))
+        EmployeeScore.objects.filter(sheet_id__in=sheet_ids)
         .select_related("sheet")
         .order_by("sheet__department__path", "employee__employee_number", "employee_id")
     )
@@ -970,7 +979,8 @@ def appraisal_pay_compute(*, actor: User | None, month: AppraisalMonth) -> int:
         )
     )
     lines = pay.compute(rules, [(bases.get(r.employee_id, Decimal(0)), r.total) for r in rows])
-    PayResult.objects.filter(month=month).delete()
+    PayResult.objects.filter(month=month, sheet_id__in=sheet_ids).delete()
+    PayResult.objects.filter(month=month).exclude(sheet_id__in=approved_sheet_ids(month)).delete()
     PayResult.objects.bulk_create(
         (
             PayResult(
@@ -998,7 +1008,12 @@ def appraisal_pay_compute(*, actor: User | None, month: AppraisalMonth) -> int:
         actor=actor,
         action="appraisal.pay.compute",
         obj=month,
-        new={"employees": len(rows), "total": total, "mode": rules.mode},
+        new={
+            "employees": len(rows),
+            "total": total,
+            "mode": rules.mode,
+            "department": sheet.department_id if sheet is not None else None,
+        },
     )
     return len(rows)
 

@@ -143,7 +143,10 @@ def test_the_cycle_submit_return_resubmit_approve_pay_lock(world) -> None:  # ty
     other = sheet_of(month, world.other_dept)
     score_all(world, other)
     services.appraisal_sheet_submit(actor=world.other_head, sheet=other)
+    first_ids = set(results.values_list("pk", flat=True))
     services.appraisal_sheet_approve(actor=world.hr, sheet=other)
+    assert set(results.values_list("pk", flat=True)) == first_ids  # not recomputed (direct)
+    assert PayResult.objects.filter(month=month).count() == 5
     services.appraisal_month_close(actor=world.hr, month=month)
     month.refresh_from_db()
     assert month.status == MonthStatus.CLOSED
