@@ -36,6 +36,7 @@ from jixiao.budget.monitoring.models import (
     CorrectionAnswer,
     CorrectionRequest,
     CorrectionState,
+    FormState,
     HoldKind,
     IndicatorProgress,
     MidYearConclusion,
@@ -50,7 +51,7 @@ from jixiao.budget.monitoring.models import (
     RoundState,
     SpendingRecord,
 )
-from jixiao.budget.monitoring.services import approved_projects
+from jixiao.budget.monitoring.services import approved_projects, form_reopen
 from jixiao.budget.services import SUBJECT
 from jixiao.indicators.models import Indicator
 from jixiao.notifications.services import notification_send
@@ -87,6 +88,7 @@ TRANSFER_BELOW_SPENT = (
     "调出{amount}万元后，“{project}”的可用预算{available}万元将低于已支出的{spent}万元。"
 )
 ADJUST_BELOW_SPENT = "调整后项目可用预算{available}万元，低于已支出的{spent}万元。"
+REOPEN_FOR_NEW_TARGETS = "绩效目标调整后新增了指标，请补充填报后重新报送。"
 HELD_SPENDING = "项目“{code}”已{kind}执行，不能登记支出"
 REVIEW_NO_PROJECTS = "请至少选择一个项目。"
 REVIEW_PROJECT = "项目“{project}”不是{year}年度已批复的项目，或不在您的管辖范围内。"
@@ -843,6 +845,7 @@ def _refresh_form(actor: User | None, form: MonitoringForm, budget: Decimal) -> 
     IndicatorProgress.objects.bulk_create(added)
     form.budget = budget
     form.save(update_fields=["budget", "updated_at"])
+    reopen = bool(added) and form.state == FormState.SUBMITTED
     audit_record(
         actor=actor,
         action="budget.monitoring.form_refresh",
@@ -855,6 +858,8 @@ def _refresh_form(actor: User | None, form: MonitoringForm, budget: Decimal) -> 
             "added": [row.indicator_name for row in added],
         },
     )
+    if reopen:  # the unit fills the new targets' rows
+        form_reopen(actor=actor, form=form, reason=REOPEN_FOR_NEW_TARGETS)
     return True
 
 

@@ -521,3 +521,41 @@ def test_an_adjusted_budget_cannot_fall_below_what_was_spent(personas, world) ->
     )
     budget.target_approve(actor=None, project=world.a2, approved_amount=D(280))
     assert interventions.available_budget(world.a2) == D(250)
+
+
+def test_a_submitted_form_returns_to_the_unit_for_new_targets(personas, world) -> None:  # type: ignore[no-untyped-def]
+    form = form_of(world.round, world.a2)
+    ids = indicator_ids(form)
+    values = {
+        "新建改造供水工程": 20,
+        "工程验收合格率": 100,
+        "单处工程平均造价": 48,
+        "农村自来水普及率": 90,
+        "受益群众满意度": 92,
+    }
+    monitoring.form_save(
+        actor=None,
+        form=form,
+        progress={ids[n]: {"actual": D(v), "likelihood": "certain"} for n, v in values.items()},
+    )
+    monitoring.form_submit(actor=None, form=form)
+    project = world.a2
+    budget.target_adjust_request(actor=None, project=project, reason="新增指标")
+    budget.target_indicator_add(
+        actor=None,
+        project=project,
+        parent=group(project, "质量指标"),
+        name="水质达标率",
+        kind="quantitative",
+        direction="gte",
+        target_value=D(95),
+        unit="%",
+        full_score=D(0),
+    )
+    budget.target_submit(actor=None, project=project)
+    budget.target_approve(actor=None, project=project)
+    budget.target_approve(actor=None, project=project, approved_amount=D(300))
+    form.refresh_from_db()
+    assert form.state == "draft"
+    reopened = AuditEvent.objects.get(action="budget.monitoring.form_reopen")
+    assert reopened.new_values["reason"] == interventions.REOPEN_FOR_NEW_TARGETS

@@ -353,3 +353,21 @@ def test_csrf_is_enforced(personas, world) -> None:  # type: ignore[no-untyped-d
     url = reverse("budget:project_hold", args=[a1.pk, "suspend"])
     assert client.post(url, {"reason": "x"}).status_code == 403
     assert interventions.active_hold(a1) is None
+
+
+def test_the_correction_list_filters_the_overdue(personas, world) -> None:  # type: ignore[no-untyped-def]
+    a1, a2, _, round = world
+    late = interventions.correction_require(
+        actor=None, project=a1, requirement="整改", deadline=timezone.localdate()
+    )
+    on_time = interventions.correction_require(
+        actor=None, project=a2, requirement="整改", deadline=timezone.localdate()
+    )
+    CorrectionRequest.objects.filter(pk=late.pk).update(
+        deadline=timezone.localdate() - timedelta(days=1)
+    )
+    bureau = client_for(personas.finance_reviewer)
+    page = bureau.get(reverse("budget:corrections") + year_query(round) + "&overdue=1")
+    body = page.content.decode()
+    assert reverse("budget:correction", args=[late.pk]) in body
+    assert reverse("budget:correction", args=[on_time.pk]) not in body
