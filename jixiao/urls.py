@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from jixiao.web import public_views
 from jixiao.web import views as web_views
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("appraisal/", include("jixiao.appraisal.urls")),
     path("government/", include("jixiao.government.urls")),
     path("surveys/", include("jixiao.surveys.urls")),
+    path("public/", public_views.public_home, name="public_home"),
     path("api/", include("jixiao.api.urls")),
     path("admin/", admin.site.urls),
 ]
