@@ -79,7 +79,7 @@ def get_public_survey(slug: str) -> Survey:
     """A published survey by its public link: 404 for an unknown slug or a draft."""
     survey = (
         Survey.objects.filter(slug=slug, state__in=[SurveyState.OPEN, SurveyState.CLOSED])
-        .only("pk", "title", "description", "state", "slug", "token_required", "ip_hourly_limit")
+        .select_related("organization")
         .first()
     )
     if survey is None:
@@ -267,6 +267,20 @@ def _explain_question(fig: QuestionFigures) -> str:
 def _num(value: Decimal | None) -> str:
     value = value or Decimal(0)
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+
+
+def text_answers(survey: Survey, *, limit: int) -> dict[int, list[str]]:
+    """The latest ``limit`` texts of each free-text question (one query per text question;
+    a survey has few)."""
+    result: dict[int, list[str]] = {}
+    for question_id in survey.questions.filter(kind=QuestionKind.TEXT).values_list("pk", flat=True):
+        result[question_id] = list(
+            Answer.objects.filter(question_id=question_id)
+            .exclude(text="")
+            .order_by("-pk")
+            .values_list("text", flat=True)[:limit]
+        )
+    return result
 
 
 # --- Export ----------------------------------------------------------------------------------
