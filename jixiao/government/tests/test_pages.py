@@ -205,7 +205,7 @@ def test_meeting_report_pdf_has_chinese_text(town, active):
     assert response.status_code == 200 and response.content[:4] == b"%PDF"
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext is not installed")
-    text = subprocess.run(  # noqa: S603
+    text = subprocess.run(
         ["pdftotext", "-raw", "-", "-"],  # noqa: S607
         input=response.content,
         capture_output=True,
