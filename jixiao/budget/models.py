@@ -256,3 +256,4 @@ from jixiao.budget.evaluation.models import (  # noqa: E402, F401
     SelfEvaluation,
     SelfEvaluationItem,
 )
+from jixiao.budget.evaluation.result_models import *  # noqa: E402, F401, F403 (results, BUD-11…14)
