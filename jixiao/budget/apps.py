@@ -117,3 +117,8 @@ class BudgetConfig(AppConfig):
                 order=41,
             )
         )
+        # Results, disclosure, reports, accountability (BUD-11…14).
+        from jixiao.budget.evaluation.results import actions as results
+
+        results.install()
+        labels.register(results.LABELS)
