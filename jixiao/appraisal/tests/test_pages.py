@@ -196,3 +196,32 @@ def test_methods_and_csrf(world) -> None:  # type: ignore[no-untyped-def]
     strict.force_login(world.head)
     assert strict.post(f"/appraisal/sheets/{sheet.pk}/save/", {}).status_code == 403
     assert Client().get("/appraisal/").status_code == 302  # to the login page
+
+
+def test_event_with_evidence_file_and_quota_warning(world) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jixiao.appraisal.models import AppraisalEvent
+
+    services.appraisal_settings_set(
+        actor=world.hr, organization=world.company, excellent_quota=Decimal(20)
+    )
+    month = open_month(world)
+    sheet = sheet_of(month, world.dept)
+    score_all(world, sheet)  # everyone 91: 优 for 100 % of the department
+    client = client_for(world.head)
+    evidence = SimpleUploadedFile("表彰通报.pdf", b"%PDF-1.4 evidence", "application/pdf")
+    client.post(
+        f"/appraisal/sheets/{sheet.pk}/event/",
+        {
+            "employee": world.employee.pk,
+            "item": world.item("受到上级表彰").pk,
+            "count": "1",
+            "evidence_text": "市级通报表扬",
+            "evidence_file": evidence,
+        },
+    )
+    event = AppraisalEvent.objects.get()
+    assert event.evidence_file.name.endswith(".pdf") and event.evidence_text == "市级通报表扬"
+    page = client_for(world.hr).get(f"/appraisal/months/{month.pk}/").content.decode()
+    assert "优秀比例超过20" in page and "100.00%" in page
