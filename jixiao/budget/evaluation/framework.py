@@ -83,10 +83,15 @@ def check_weights(weights: Mapping[str, Decimal]) -> None:
         raise EvaluationError(errors.WEIGHT_NEGATIVE)
     total = sum((weights[c] for c in Category.values), Decimal(0))
     if total != HUNDRED:
-        raise EvaluationError(errors.WEIGHTS_SUM.format(total=total.normalize()))
+        raise EvaluationError(errors.WEIGHTS_SUM.format(total=_plain(total)))
     share = weights[Category.OUTPUT] + weights[Category.BENEFIT]
     if share < OUTPUT_BENEFIT_MIN:
-        raise EvaluationError(errors.WEIGHTS_OUTPUT_BENEFIT.format(total=share.normalize()))
+        raise EvaluationError(errors.WEIGHTS_OUTPUT_BENEFIT.format(total=_plain(share)))
+
+
+def _plain(value: Decimal) -> str:
+    """50, 62.5 — never 5E+1."""
+    return f"{value.normalize():f}"
 
 
 @dataclass(frozen=True)

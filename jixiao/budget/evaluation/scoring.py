@@ -18,6 +18,7 @@ from jixiao.indicators.scoring import SheetResult, audit_sheet, parse_sheet, sco
 from jixiao.indicators.scoring.model import FLAG_EXPLANATION_REQUIRED
 
 EXECUTION_NAME = "预算执行率"
+AUDIT_SCALE = Decimal(100)  # what a self-evaluation table's full scores must add up to
 DEFAULT_THRESHOLDS = (Decimal(90), Decimal(80), Decimal(60))
 GRADE_LABELS = dict(Grade.choices)
 
@@ -90,14 +91,20 @@ class Outcome:
         return [n for n, item in enumerate(self.items) if FLAG_EXPLANATION_REQUIRED in item.flags]
 
 
+def _n(value: Decimal | None) -> Decimal | None:
+    """A stored decimal without its column's trailing zeros (90.000000 → 90), so the
+    explanations read as the form is written."""
+    return None if value is None else value.normalize()
+
+
 def _leaf(row: Any, *, adjust: bool, published: bool) -> dict[str, Any]:
-    leaf: dict[str, Any] = {"name": row.name, "rule": row.rule, "full": row.full_score}
+    leaf: dict[str, Any] = {"name": row.name, "rule": row.rule, "full": _n(row.full_score)}
     if row.rule == "qualitative":
         leaf["level"] = row.level
-        leaf["score"] = row.assessed_score
+        leaf["score"] = _n(row.assessed_score)
     else:
-        leaf["target"] = row.target_value
-        leaf["actual"] = row.actual
+        leaf["target"] = _n(row.target_value)
+        leaf["actual"] = _n(row.actual)
         if row.unit:
             leaf["unit"] = row.unit
     explanation = (getattr(row, "explanation", "") or getattr(row, "reason", "")).strip()
@@ -129,6 +136,7 @@ def sheet_of(
     rules: Rules,
     adjust: frozenset[int] = frozenset(),
     published_total: Decimal | None = None,
+    scale: Decimal | None = None,
 ) -> tuple[dict[str, Any], list[int]]:
     """The sheet and the order of ``rows`` in it (the engine lists leaves group by group).
     ``adjust``: indexes of rows whose override goes in as an adjustment."""
@@ -141,8 +149,8 @@ def sheet_of(
             "name": EXECUTION_NAME,
             "rule": "budget_execution",
             "full": rules.execution_full,
-            "budget": budget,
-            "executed": executed,
+            "budget": _n(budget),
+            "executed": _n(executed),
         }
     ]
     for level1, level2s in groups.items():
@@ -156,7 +164,8 @@ def sheet_of(
                 order.append(n)
             children.append({"name": level2 or level1, "children": leaves})
         items.append({"name": level1, "children": children})
-    scale = rules.execution_full + sum((row.full_score for row in rows), Decimal(0))
+    if scale is None:  # scoring: the table's own full scores (execution + indicators)
+        scale = rules.execution_full + sum((row.full_score for row in rows), Decimal(0))
     sheet: dict[str, Any] = {
         "format": "jixiao-sheet/1",
         "title": title,
@@ -241,6 +250,7 @@ def audit_rows(
         rows=rows,
         rules=rules,
         published_total=published_total,
+        scale=AUDIT_SCALE,
     )
     if published_execution is not None:
         sheet["items"][0]["published_score"] = published_execution

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -54,6 +54,7 @@ from jixiao.workflow import services as workflow
 from jixiao.workflow.models import WorkflowCase, WorkflowState
 
 SUBJECT = actions.SUBJECT
+CENT = Decimal("0.01")
 EXECUTION_EXPLAIN_BELOW = Decimal("0.9")  # a province rule: explain an execution under 90%
 HEADER_FIELDS = (
     "budget_full_year",
@@ -1061,6 +1062,7 @@ def expert_scores_save(
         if value is None:
             ExpertScore.objects.filter(assignment=assignment, item=item).delete()
             continue
+        value = value.quantize(CENT, rounding=ROUND_HALF_UP)
         if value < 0 or value > item.full_score:
             raise EvaluationError(errors.SCORE_RANGE.format(name=item.name, full=item.full_score))
         ExpertScore.objects.update_or_create(
@@ -1125,8 +1127,10 @@ def reevaluation_score(
             else:
                 setattr(row, name, (value or "").strip())
     outcome = _rescore(evaluation, rows, executed)
+    if evaluation.state == EvaluationState.DRAFT:  # the first scores start the scoring stage
+        _move(evaluation, EvaluationState.SCORING)
     EvaluationItem.objects.bulk_update(rows, [*REEVALUATION_FIELDS, "score", "explain"])
-    evaluation.save(update_fields=["total", "grade", "rule_version"])
+    evaluation.save(update_fields=["total", "grade", "rule_version", "state"])
     audit_record(
         actor=actor,
         action="budget.evaluation.rescore",
