@@ -12,8 +12,10 @@ from jixiao.testing.factories import make_org
 
 @pytest.mark.django_db
 def test_demo_surveys() -> None:
-    school = make_org(demo.SCHOOL, OrgKind.BUDGET_UNIT)
-    hospital = make_org(demo.HOSPITAL, OrgKind.BUDGET_UNIT)
+    bureau = make_org("青山县财政局", OrgKind.FINANCE_BUREAU)
+    department = make_org("青山县教育局", OrgKind.SUPERVISING_DEPARTMENT, bureau)
+    school = make_org(demo.SCHOOL, OrgKind.BUDGET_UNIT, department)
+    hospital = make_org(demo.HOSPITAL, OrgKind.BUDGET_UNIT, department)
     demo.build(timezone.localdate(), {demo.SCHOOL: school, demo.HOSPITAL: hospital})
     published = Survey.objects.get(organization=school)
     assert published.state == SurveyState.OPEN and published.tokens.count() == 12
