@@ -18,7 +18,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import (
+    content_disposition_header,
+    url_has_allowed_host_and_scheme,
+    urlencode,
+)
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -266,7 +270,9 @@ def round_compute(request: HttpRequest, pk: int) -> HttpResponse:
                 "projects": result["r"].projects,
             },
         )
-    return redirect(request.POST.get("next") or reverse("budget:monitoring_round", args=[pk]))
+    back = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+    return redirect(back if back and safe else reverse("budget:monitoring_round", args=[pk]))
 
 
 @require_POST
@@ -515,6 +521,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     budget = sum((r["budget"] for r in progress), Decimal(0))
     executed = sum((r["executed_to_date"] for r in progress), Decimal(0))
     chart = {
+        "labels": {"rate": _("执行率"), "timeProgress": _("时间进度")},
         "timeProgress": _pct(time_progress),
         "execution": [
             {"name": r["department"] or _("直属单位"), "rate": _pct(r["rate"]), "url": r["url"]}

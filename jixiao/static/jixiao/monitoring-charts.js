@@ -45,7 +45,7 @@
                  return Math.ceil(Math.max(extent.max, data.timeProgress || 0, 100) / 10) * 10;
                } },
       series: [{
-        name: "执行率",
+        name: data.labels.rate,
         type: "bar",
         barMaxWidth: 36,
         data: rows.map(function (r) {
@@ -55,7 +55,7 @@
         }),
         markLine: {
           symbol: "none",
-          label: { formatter: "时间进度 {c}%", position: "insideEndTop" },
+          label: { formatter: data.labels.timeProgress + " {c}%", position: "insideEndTop" },
           lineStyle: { color: "#6c757d", type: "dashed" },
           data: [{ yAxis: data.timeProgress }]
         }

@@ -429,3 +429,32 @@ def test_spending_list_and_entry(personas, world):  # type: ignore[no-untyped-de
 def test_menu_shows_monitoring(personas):  # type: ignore[no-untyped-def]
     text = client_for(personas.unit_a_operator).get("/").content.decode()
     assert reverse("budget:monitoring_rounds") in text
+
+
+def test_compute_does_not_redirect_off_site(personas, world):  # type: ignore[no-untyped-def]
+    round, *_ = world
+    response = client_for(personas.finance_reviewer).post(
+        reverse("budget:monitoring_compute", args=[round.pk]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("budget:monitoring_round", args=[round.pk])
+
+
+@pytest.mark.parametrize("name", ["budget:monitoring_round", "budget:monitoring_dashboard"])
+def test_page_queries_do_not_grow_with_the_forms(personas, world, name):  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    round, *_ = world
+    bureau = client_for(personas.finance_reviewer)
+    bureau.get(reverse(name, args=[round.pk]))  # warm the session
+    with CaptureQueriesContext(connection) as three:
+        assert bureau.get(reverse(name, args=[round.pk])).status_code == 200
+    approved_project(personas.unit_a, "A-3", D(100))
+    approved_project(personas.unit_b, "B-2", D(100))
+    second = open_round(personas.bureau, months=10)
+    compute.round_compute_warnings(actor=None, round=second)
+    bureau.get(reverse(name, args=[second.pk]))
+    with CaptureQueriesContext(connection) as five:
+        assert bureau.get(reverse(name, args=[second.pk])).status_code == 200
+    assert second.forms.count() == 5
+    assert len(five) <= len(three) + 1  # the second round also has a previous one to compare
