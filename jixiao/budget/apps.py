@@ -122,3 +122,7 @@ class BudgetConfig(AppConfig):
 
         results.install()
         labels.register(results.LABELS)
+        from jixiao.budget.monitoring.views import home_block
+        from jixiao.web import home
+
+        home.add(20, "budget/monitoring/_home_block.html", home_block)
