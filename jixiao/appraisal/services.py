@@ -170,7 +170,7 @@ class ItemSpec:
     standard: str = ""
 
 
-def _rule_set_writers(rule_set_org: Organization) -> tuple[str, ...]:
+def rule_set_writers(rule_set_org: Organization) -> tuple[str, ...]:
     return (p.MANAGE, p.SCORE) if rule_set_org.kind == OrgKind.DEPARTMENT else (p.MANAGE,)
 
 
@@ -214,7 +214,7 @@ def rule_set_create(
         raise errors.AppraisalError(errors.NOT_A_DEPARTMENT)
     if kind == RuleSetKind.GENERAL and organization.kind != OrgKind.COMPANY:
         raise errors.AppraisalError(errors.NOT_A_COMPANY)
-    _require_any(actor, _rule_set_writers(organization), organization)
+    _require_any(actor, rule_set_writers(organization), organization)
     last = RuleSet.objects.filter(organization=organization, kind=kind).order_by("-version").first()
     rule_set = RuleSet(
         organization=organization,
@@ -268,7 +268,7 @@ def _item_add(rule_set: RuleSet, spec: ItemSpec, position: int) -> RuleItem:
 
 @transaction.atomic
 def rule_item_add(*, actor: User | None, rule_set: RuleSet, spec: ItemSpec) -> RuleItem:
-    _require_any(actor, _rule_set_writers(rule_set.organization), rule_set.organization)
+    _require_any(actor, rule_set_writers(rule_set.organization), rule_set.organization)
     _ensure_draft(rule_set)
     last = rule_set.items.order_by("-position").values_list("position", flat=True).first()
     position = last or 0
@@ -285,7 +285,7 @@ def rule_item_add(*, actor: User | None, rule_set: RuleSet, spec: ItemSpec) -> R
 @transaction.atomic
 def rule_item_delete(*, actor: User | None, item: RuleItem) -> None:
     rule_set = item.rule_set
-    _require_any(actor, _rule_set_writers(rule_set.organization), rule_set.organization)
+    _require_any(actor, rule_set_writers(rule_set.organization), rule_set.organization)
     _ensure_draft(rule_set)
     old = snapshot(item, ["kind", "name", "full_score", "points", "cap"])
     item.delete()
@@ -374,7 +374,7 @@ def rule_set_revise(
     feedback: Iterable[RuleSetFeedback] = (),
 ) -> RuleSet:
     """The next version (a draft) copied from ``rule_set``, answering ``feedback``."""
-    _require_any(actor, _rule_set_writers(rule_set.organization), rule_set.organization)
+    _require_any(actor, rule_set_writers(rule_set.organization), rule_set.organization)
     specs = [
         ItemSpec(i.kind, i.name, i.full_score, i.points, i.cap, i.standard)
         for i in rule_set.items.all()

@@ -512,7 +512,7 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": perms.can(request.user, actions.MANAGE, rule_set.organization),
             "can_edit": any(
                 perms.can(request.user, a, rule_set.organization)
-                for a in services._rule_set_writers(rule_set.organization)
+                for a in services.rule_set_writers(rule_set.organization)
             ),
         },
     )
