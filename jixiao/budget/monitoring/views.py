@@ -688,3 +688,38 @@ def round_import(request: HttpRequest, pk: int) -> HttpResponse:
         {"page_title": _("导入绩效监控表"), "round": round, "form": form, "refused": refused},
         status=400 if refused is not None else 200,
     )
+
+
+# --- Home page -------------------------------------------------------------------------------
+
+
+def home_block(user: Any) -> dict[str, Any] | None:
+    """The open rounds the user takes part in, with their forms still to fill or submit (a
+    unit's own, a department's or the bureau's whole scope); hidden when there are none."""
+    if not perms.can(user, actions.MONITORING_VIEW):
+        return None
+    rounds = list(queries.rounds_visible(user).filter(state=RoundState.OPEN).order_by("-pk")[:5])
+    if not rounds:
+        return None
+    counts: dict[int, dict[str, int]] = {}
+    for row in (
+        queries.forms_visible(user)
+        .filter(round__in=rounds)
+        .order_by()
+        .values("round_id", "state")
+        .annotate(n=Count("pk"))
+    ):
+        counts.setdefault(row["round_id"], {})[row["state"]] = row["n"]
+    now = timezone.now()
+    return {
+        "rounds": [
+            {
+                "round": r,
+                "draft": counts.get(r.pk, {}).get(FormState.DRAFT, 0),
+                "submitted": counts.get(r.pk, {}).get(FormState.SUBMITTED, 0),
+                "overdue": r.deadline.due_at < now,
+            }
+            for r in rounds
+        ],
+        "can_fill": perms.can(user, actions.MONITORING_FILL),
+    }

@@ -458,3 +458,19 @@ def test_page_queries_do_not_grow_with_the_forms(personas, world, name):  # type
         assert bureau.get(reverse(name, args=[second.pk])).status_code == 200
     assert second.forms.count() == 5
     assert len(five) <= len(three) + 1  # the second round also has a previous one to compare
+
+
+def test_home_shows_the_open_round_to_fill(personas, world):  # type: ignore[no-untyped-def]
+    round, *_ = world
+    text = client_for(personas.unit_b_operator).get("/").content.decode()
+    block = text.split('data-testid="home-monitoring"')[1]
+    assert round.name in block and "待报送 1 张 · 已报送 0 张" in block
+    monitoring.round_close(actor=None, round=round)
+    assert (
+        'data-testid="home-monitoring"'
+        not in client_for(personas.unit_b_operator).get("/").content.decode()
+    )
+    assert (
+        'data-testid="home-monitoring"'
+        not in client_for(personas.employee).get("/").content.decode()
+    )
