@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.lib.actions import run_for_form, run_with_message
@@ -48,7 +49,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         request,
         "surveys/list.html",
         {
-            "page_title": "问卷调查",
+            "page_title": _("问卷调查"),
             "rows": rows[:500],
             "state": state,
             "q": q,
@@ -81,12 +82,12 @@ def survey_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         survey = run_for_form(form, lambda: services.survey_create(actor=request.user, **data))
         if survey is not None:
-            messages.success(request, "已新建问卷，请添加题目。")
+            messages.success(request, _("已新建问卷，请添加题目。"))
             return redirect("surveys:detail", pk=survey.pk)
     return render(
         request,
         "surveys/survey_form.html",
-        {"page_title": "新建问卷", "form": form, "subject_label": initial["subject_label"]},
+        {"page_title": _("新建问卷"), "form": form, "subject_label": initial["subject_label"]},
     )
 
 
@@ -107,6 +108,9 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "subject_label": survey.subject_label,
         },
     )
+    if not survey.is_draft:  # once published only the flood limit may change
+        for name, field in form.fields.items():
+            field.disabled = name != "ip_hourly_limit"
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("organization")
@@ -116,13 +120,13 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form, lambda: services.survey_update(actor=request.user, survey=survey, **data)
         )
         if done is not None:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("surveys:detail", pk=survey.pk)
     return render(
         request,
         "surveys/survey_form.html",
         {
-            "page_title": "修改问卷",
+            "page_title": _("修改问卷"),
             "form": form,
             "survey": survey,
             "subject_label": survey.subject_label,
@@ -177,12 +181,12 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
             form, lambda: services.question_add(actor=request.user, survey=survey, **data)
         )
         if done is not None:
-            messages.success(request, "已添加题目。")
+            messages.success(request, _("已添加题目。"))
             return redirect(reverse("surveys:detail", kwargs={"pk": survey.pk}) + "#questions")
     return render(
         request,
         "surveys/question_form.html",
-        {"page_title": "添加题目", "survey": survey, "form": form},
+        {"page_title": _("添加题目"), "survey": survey, "form": form},
     )
 
 
@@ -210,12 +214,12 @@ def question_edit(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
             form, lambda: services.question_update(actor=request.user, question=question, **data)
         )
         if done is not None:
-            messages.success(request, "已保存题目。")
+            messages.success(request, _("已保存题目。"))
             return redirect(reverse("surveys:detail", kwargs={"pk": survey.pk}) + "#questions")
     return render(
         request,
         "surveys/question_form.html",
-        {"page_title": "修改题目", "survey": survey, "form": form, "question": question},
+        {"page_title": _("修改题目"), "survey": survey, "form": form, "question": question},
     )
 
 
@@ -228,7 +232,7 @@ def question_move(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
     run_with_message(
         request,
         lambda: services.question_move(actor=request.user, question=question, offset=offset),
-        "已调整顺序。",
+        _("已调整顺序。"),
     )
     return redirect(reverse("surveys:detail", kwargs={"pk": survey.pk}) + "#questions")
 
@@ -241,7 +245,7 @@ def question_delete(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
     run_with_message(
         request,
         lambda: services.question_delete(actor=request.user, question=question),
-        "已删除题目。",
+        _("已删除题目。"),
     )
     return redirect(reverse("surveys:detail", kwargs={"pk": survey.pk}) + "#questions")
 
@@ -263,7 +267,7 @@ def survey_publish(request: HttpRequest, pk: int) -> HttpResponse:
             tokens=data["tokens"],
             token_required=data["token_required"],
         ),
-        "问卷已发布，可以分享链接或打印邀请函。",
+        _("问卷已发布，可以分享链接或打印邀请函。"),
     )
     return redirect("surveys:detail", pk=survey.pk)
 
@@ -275,7 +279,7 @@ def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
     run_with_message(
         request,
         lambda: services.survey_close(actor=request.user, survey=survey),
-        "问卷已结束收集。",
+        _("问卷已结束收集。"),
     )
     return redirect("surveys:detail", pk=survey.pk)
 
@@ -292,7 +296,7 @@ def tokens_add(request: HttpRequest, pk: int) -> HttpResponse:
     run_with_message(
         request,
         lambda: services.survey_tokens_add(actor=request.user, survey=survey, count=count),
-        f"已增发{count}个邀请码。",
+        _("已增发%(count)d个邀请码。") % {"count": count},
     )
     return redirect("surveys:detail", pk=survey.pk)
 
@@ -318,7 +322,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "surveys/results.html",
         {
-            "page_title": f"{survey.title} · 结果",
+            "page_title": f"{survey.title} · {_('结果')}",
             "survey": survey,
             "figures": figures,
             "texts": texts,
@@ -333,7 +337,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_export(request: HttpRequest, pk: int) -> HttpResponse:
     survey = queries.get_survey_for_user(request.user, pk)
     data = excel.export_answers(survey, list(survey.questions.order_by("position", "pk")))
-    return _file(data, f"{survey.title}_答卷.xlsx", XLSX)
+    return _file(data, f"{survey.title}_{_('答卷')}.xlsx", XLSX)
 
 
 @require_GET
@@ -351,7 +355,7 @@ def survey_invitation(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "surveys/invitation.html",
         {
-            "page_title": f"{survey.title} · 邀请函",
+            "page_title": f"{survey.title} · {_('邀请函')}",
             "survey": survey,
             "public_url": public_url(request, survey),
             "tokens": tokens,
@@ -372,6 +376,6 @@ def survey_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         response = HttpResponse(qr.qr_png(url), content_type="image/png")
     if request.GET.get("download") == "1":
         response["Content-Disposition"] = content_disposition_header(
-            True, f"{survey.title}_二维码.{fmt}"
+            True, f"{survey.title}_{_('二维码')}.{fmt}"
         )
     return response

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jixiao.web.public import sections
@@ -20,4 +21,4 @@ def public_home(request: HttpRequest) -> HttpResponse:
         except NoReverseMatch:
             continue
         rows.append({"label": section.label, "description": section.description, "url": url})
-    return render(request, "public/home.html", {"page_title": "绩效信息公开", "sections": rows})
+    return render(request, "public/home.html", {"page_title": _("绩效信息公开"), "sections": rows})

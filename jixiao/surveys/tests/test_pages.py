@@ -180,3 +180,16 @@ def test_create_prefilled_from_a_domain_subject(client, personas) -> None:  # ty
     )
     survey = Survey.objects.get(title="校舍改造满意度")
     assert (survey.subject_type, survey.subject_id) == ("budget.project", "7")
+
+
+def test_published_survey_only_changes_its_limit(client, personas) -> None:  # type: ignore[no-untyped-def]
+    survey = make_survey(personas.unit_a, publish=True)
+    _login(client, personas.unit_a_operator)
+    response = client.post(
+        reverse("surveys:edit", args=[survey.pk]),
+        {"organization": personas.unit_b.pk, "title": "改掉标题", "ip_hourly_limit": 200},
+    )
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert survey.title == "服务对象满意度调查" and survey.ip_hourly_limit == 200
+    assert survey.organization == personas.unit_a
