@@ -29,3 +29,14 @@ urlpatterns: list[URLPattern] = [
     path("public/", views.public_list, name="public_results"),
     path("public/<int:pk>/", views.public_detail, name="public_result"),
 ]
+urlpatterns += [
+    path("results/accountability/", views.accountability_page, name="accountability"),
+    path("results/departments/", views.department_scores_page, name="department_scores"),
+    path("results/reports/", views.report_list, name="performance_reports"),
+    path("results/reports/<int:pk>/", views.report_detail, name="performance_report"),
+    path(
+        "results/reports/<int:pk>/download/<str:kind>/",
+        views.report_download,
+        name="performance_report_download",
+    ),
+]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,14 +23,26 @@ from jixiao.budget.evaluation.result_models import (
     PublicationKind,
     PublicationState,
     RectificationState,
+    ReportKind,
+    ReportState,
 )
-from jixiao.budget.evaluation.results import disclosure, rectification, rules
+from jixiao.budget.evaluation.results import (
+    accountability,
+    disclosure,
+    excel,
+    printing,
+    rectification,
+    reports,
+    rules,
+)
 from jixiao.budget.evaluation.results.actions import RESULTS_ANSWER, RESULTS_MANAGE, RESULTS_VIEW
 from jixiao.budget.evaluation.results.common import bureau_of, result_settings
+from jixiao.budget.evaluation.services import bureau_of as _bureau_of
 from jixiao.budget.models import Project
 from jixiao.lib import function_classes
 from jixiao.lib.actions import run_for_form, run_with_message
 from jixiao.orgs import permissions as perms
+from jixiao.orgs.errors import DomainError, PermissionDeniedError
 from jixiao.orgs.models import Organization, OrgKind
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -349,8 +362,6 @@ def publication_list(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             report = None
             if data["kind"] == PublicationKind.REPORT:
-                from jixiao.budget.evaluation.results import reports
-
                 report = reports.issued_report_of(data["project"])
             done = run_for_form(
                 form,
@@ -531,3 +542,192 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         _base(request, "settings", page_title="结果应用规则", form=form, bureau=bureau),
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- Accountability and the departments' appraisal ---------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def accountability_page(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    year = _year(request)
+    form = None
+    if perms.can(request.user, RESULTS_MANAGE):
+        organizations = perms.visible_organizations(request.user, RESULTS_MANAGE).filter(
+            kind__in=[OrgKind.BUDGET_UNIT, OrgKind.SUPERVISING_DEPARTMENT]
+        )
+        projects = perms.filter_for_user(
+            request.user,
+            Project.objects.filter(fiscal_year=year).select_related("unit"),
+            RESULTS_MANAGE,
+            "unit",
+        ).order_by("code")
+        form = forms.AccountabilityForm(
+            request.POST or None,
+            organizations=organizations.order_by("path"),
+            projects=projects,
+            initial={"decided_on": timezone.localdate()},
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            done = run_for_form(
+                form,
+                lambda: accountability.accountability_record(
+                    actor=request.user, fiscal_year=year, **data
+                ),
+            )
+            if done is not None:
+                messages.success(request, "已登记问责。")
+                return redirect(f"{request.path}?year={year}")
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "budget/results/accountability.html",
+        _base(
+            request,
+            "accountability",
+            page_title="问责",
+            rows=accountability.accountability_visible(request.user, year)[:500],
+            form=form,
+        ),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@login_required
+def department_scores_page(request: HttpRequest) -> HttpResponse:
+    top = perms.visible_organizations(request.user, RESULTS_VIEW).order_by("depth").first()
+    bureau = _bureau_of(top) if top is not None else None
+    if bureau is None:
+        raise Http404
+    year = _year(request)
+    appraisal = accountability.appraisal_for_user(request.user, bureau, year)
+    if request.GET.get("export") == "xlsx":
+        return _download(
+            excel.export_appraisal(appraisal), f"{year}年度部门预算绩效管理工作考核表.xlsx", XLSX
+        )
+    return render(
+        request,
+        "budget/results/departments.html",
+        _base(
+            request,
+            "departments",
+            page_title="部门预算绩效管理工作考核",
+            appraisal=appraisal,
+            parts=accountability.PARTS,
+        ),
+    )
+
+
+# --- Reports -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The reports in scope; buttons to generate the ones the user writes."""
+    _require(request)
+    year, user = _year(request), request.user
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind == ReportKind.EVALUATION:
+            evaluation = get_evaluation_for_user(user, request.POST.get("evaluation"))
+            call = lambda: reports.report_generate(  # noqa: E731
+                actor=user, kind=kind, evaluation=evaluation
+            )
+        elif kind in (ReportKind.UNIT, ReportKind.SUMMARY):
+            organization = perms.get_organization_for_user(
+                user, request.POST.get("organization"), RESULTS_VIEW
+            )
+            call = lambda: reports.report_generate(  # noqa: E731
+                actor=user, kind=kind, organization=organization, fiscal_year=year
+            )
+        else:
+            raise Http404
+        try:
+            report = call()
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect(f"{request.path}?year={year}")
+        messages.success(request, "已根据数据生成报告草稿，可继续修改。")
+        return redirect("budget:performance_report", pk=report.pk)
+    own = perms.visible_organizations(user, RESULTS_ANSWER).filter(
+        kind__in=[OrgKind.BUDGET_UNIT, OrgKind.SUPERVISING_DEPARTMENT]
+    )
+    bureaus = perms.visible_organizations(user, RESULTS_MANAGE).filter(kind=OrgKind.FINANCE_BUREAU)
+    return render(
+        request,
+        "budget/results/report_list.html",
+        _base(
+            request,
+            "reports",
+            page_title="绩效报告",
+            rows=reports.reports_visible(user, year).order_by("kind", "organization__path", "id"),
+            units=own.order_by("path")[:50],
+            bureaus=bureaus.order_by("path")[:5],
+            evaluations=reports.finished_without_report(user, year)
+            if perms.can(user, RESULTS_MANAGE)
+            else [],
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = reports.get_report_for_user(request.user, pk)
+    editable = report.state == ReportState.DRAFT and reports.may_write(request.user, report)
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        step = request.POST.get("step", "save")
+        sections = {s["key"]: request.POST.get(s["key"], s["text"]) for s in report.sections}
+        if step == "issue":
+            saved = run_with_message(
+                request,
+                lambda: reports.report_save(actor=request.user, report=report, sections=sections),
+                "已保存。",
+            )
+            if saved:
+                run_with_message(
+                    request,
+                    lambda: reports.report_issue(actor=request.user, report=report),
+                    "报告已印发，不能再修改。",
+                )
+        else:
+            run_with_message(
+                request,
+                lambda: reports.report_save(actor=request.user, report=report, sections=sections),
+                "已保存报告。",
+            )
+        return redirect("budget:performance_report", pk=report.pk)
+    return render(
+        request,
+        "budget/results/report.html",
+        _base(
+            request,
+            "reports",
+            page_title=report.title,
+            report=report,
+            editable=editable,
+            tables=printing.tables(report),
+        ),
+    )
+
+
+@require_GET
+@login_required
+def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    report = reports.get_report_for_user(request.user, pk)
+    if kind == "pdf":
+        return _download(
+            printing.report_pdf(report), printing.filename(report, "pdf"), "application/pdf"
+        )
+    if kind == "docx":
+        return _download(printing.report_docx(report), printing.filename(report, "docx"), DOCX)
+    raise Http404
