@@ -205,7 +205,7 @@ class ItemValue(models.Model):
     problems = models.TextField(_("存在问题"), blank=True)
     measures = models.TextField(_("措施"), blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     entered_at = models.DateTimeField(_("填报时间"), auto_now=True)
 
@@ -230,7 +230,7 @@ class ItemEvidence(models.Model):
     file = models.FileField(_("佐证材料"), upload_to=evidence_path)
     name = models.CharField(_("文件名"), max_length=255)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
