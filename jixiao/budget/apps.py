@@ -126,3 +126,64 @@ class BudgetConfig(AppConfig):
         from jixiao.web import home
 
         home.add(20, "budget/monitoring/_home_block.html", home_block)
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("结果应用与整改"),
+                "budget:results",
+                "arrow-repeat",
+                results.RESULTS_VIEW,
+                order=60,
+            )
+        )
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("整改任务"),
+                "budget:rectifications",
+                "tools",
+                results.RESULTS_VIEW,
+                order=61,
+            )
+        )
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("绩效信息公开"),
+                "budget:publications",
+                "globe",
+                results.RESULTS_VIEW,
+                order=62,
+            )
+        )
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("绩效报告"),
+                "budget:performance_reports",
+                "file-earmark-text",
+                results.RESULTS_VIEW,
+                order=63,
+            )
+        )
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("问责与部门考核"),
+                "budget:accountability",
+                "person-exclamation",
+                results.RESULTS_MANAGE,
+                order=64,
+            )
+        )
+        from jixiao.web.public import PublicSection
+        from jixiao.web.public import add as public_add
+
+        public_add(
+            PublicSection(
+                _("预算绩效信息公开"),
+                "budget:public_results",
+                _("项目绩效目标、绩效自评结果和绩效评价报告"),
+                order=10,
+            )
+        )

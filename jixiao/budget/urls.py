@@ -51,3 +51,4 @@ urlpatterns = [
 
 # Double monitoring and tracking (BUD-5, BUD-6) keep their own url modules.
 urlpatterns += monitoring_urls.urlpatterns + monitoring_intervention_urls.urlpatterns
+urlpatterns += __import__("jixiao.budget.evaluation.result_urls", fromlist=["x"]).urlpatterns
