@@ -24,6 +24,9 @@ from jixiao.surveys.permissions import SURVEY_MANAGE, SURVEY_VIEW
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATE_TABS = [("", "全部"), *SurveyState.choices]
 TEXT_ANSWERS_SHOWN = 50
+# Each printed slip carries a QR code with its own invitation code, up to this many slips
+# (beyond, the page would grow to megabytes; the codes are still listed).
+SLIP_QR_LIMIT = 300
 
 
 def _file(data: bytes, name: str, content_type: str) -> HttpResponse:
@@ -344,21 +347,31 @@ def survey_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def survey_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable page: title, QR code, link and the invitation codes (unused ones by
-    default, all with ``?all=1``)."""
+    default, all with ``?all=1``), each on a slip with a QR code that opens the survey with
+    the code filled in."""
     survey = queries.get_survey_for_user(request.user, pk, write=True)
     if not survey.slug:
         raise Http404
     tokens = survey.tokens.order_by("pk")
     if request.GET.get("all") != "1":
         tokens = tokens.filter(used_at__isnull=True)
+    link = public_url(request, survey)
+    slips = [
+        {
+            "code": t.code,
+            "used": t.used_at is not None,
+            "qr": qr.qr_data_uri(f"{link}?t={t.code}") if i < SLIP_QR_LIMIT else "",
+        }
+        for i, t in enumerate(tokens)
+    ]
     return render(
         request,
         "surveys/invitation.html",
         {
             "page_title": f"{survey.title} · {_('邀请函')}",
             "survey": survey,
-            "public_url": public_url(request, survey),
-            "tokens": tokens,
+            "public_url": link,
+            "tokens": slips,
         },
     )
 

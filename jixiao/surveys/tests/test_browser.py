@@ -49,6 +49,7 @@ def test_publish_answer_anonymously_and_see_the_figures(live_server, browser_pag
         assert visitor.locator("#jx-sidebar").count() == 0
         visitor.get_by_test_id("submit-answer").click()  # nothing chosen: refused
         assert "此题为必答题" in visitor.get_by_test_id("question-1").inner_text()
+        visitor.screenshot(path=str(ARTIFACTS / "survey-public-phone.png"), full_page=True)
         visitor.get_by_label("非常满意").check()
         visitor.get_by_label("稳定").check()
         visitor.get_by_label("广播").check()
@@ -60,7 +61,10 @@ def test_publish_answer_anonymously_and_see_the_figures(live_server, browser_pag
     finally:
         phone.close()
 
-    page.reload()
+    page.goto(f"{base}/surveys/{survey.pk}/invitation/")
+    assert len(page.get_by_test_id("token-list").locator(".jx-code").all()) == 3
+    page.screenshot(path=str(ARTIFACTS / "survey-invitation.png"), full_page=True)
+    page.goto(f"{base}/surveys/{survey.pk}/results/")
     assert page.get_by_test_id("answer-count").inner_text() == "1"
     # 非常满意 = 100 points → 100 %, 稳定 → 100 %: the mean is 100.00 %.
     assert page.get_by_test_id("satisfaction-rate").inner_text() == "100.00%"

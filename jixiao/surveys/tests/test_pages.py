@@ -61,6 +61,7 @@ def test_build_publish_and_close_through_the_pages(client, personas) -> None:  #
     assert f"/surveys/s/{survey.slug}/" in page
     invitation = client.get(reverse("surveys:invitation", args=[survey.pk])).content.decode()
     assert all(t.code in invitation for t in survey.tokens.all())
+    assert invitation.count('src="data:image/svg+xml;base64,') == 5  # a QR code per slip
     svg = client.get(reverse("surveys:qr", args=[survey.pk, "svg"]))
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     png = client.get(reverse("surveys:qr", args=[survey.pk, "png"]))
