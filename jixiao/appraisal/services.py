@@ -1114,6 +1114,10 @@ def appraisal_month_close(*, actor: User | None, month: AppraisalMonth) -> Appra
     month.status = MonthStatus.CLOSED
     month.closed_at = timezone.now()
     month.save(update_fields=["status", "closed_at"])
+    for window in DEFAULT_MONTHLY_WINDOWS:  # the office's review and feedback are done
+        deadline_complete_by_topic(
+            actor=actor, topic=window.topic, organization=month.organization, period=month.period
+        )
     audit_record(
         actor=actor,
         action="appraisal.month.close",

@@ -150,6 +150,13 @@ def test_the_cycle_submit_return_resubmit_approve_pay_lock(world) -> None:  # ty
     services.appraisal_month_close(actor=world.hr, month=month)
     month.refresh_from_db()
     assert month.status == MonthStatus.CLOSED
+    done = DeadlineCompletion.objects.filter(
+        organization=world.company, deadline__period=month.period
+    )
+    assert set(done.values_list("deadline__topic", flat=True)) == {
+        "appraisal.review",
+        "appraisal.feedback",
+    }
     assert AuditEvent.objects.filter(action="appraisal.month.close").count() == 1
 
 
