@@ -261,12 +261,14 @@ def round_compute(request: HttpRequest, pk: int) -> HttpResponse:
         result["r"] = services.round_compute_warnings(actor=request.user, round=round)
 
     if run_with_message(request, compute, _("已计算预警。")):
-        by = result["r"].by_colour
+        combined = result["r"].by_kind.get(WarningKind.COMBINED, {})
         messages.info(
             request,
-            _("红色%(red)s、黄色%(yellow)s、绿色%(green)s、蓝色%(blue)s（共%(projects)s个项目）")
+            _(
+                "项目综合预警：红色%(red)s个、黄色%(yellow)s个、绿色%(green)s个（共%(projects)s个项目）"
+            )
             % {
-                **{c: by.get(c, 0) for c in Colour.values},
+                **{c: combined.get(c, 0) for c in Colour.values},
                 "projects": result["r"].projects,
             },
         )

@@ -82,6 +82,7 @@ def test_round_form_warning_dashboard(live_server, browser_page):  # type: ignor
     page.get_by_test_id("compute").click()
     page.wait_for_url(f"{base}/budget/monitoring/rounds/{round.pk}/")
     assert "已计算预警" in page.locator(".alert-success").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "monitoring-round.png"), full_page=True)
     page.goto(f"{base}/budget/monitoring/rounds/{round.pk}/dashboard/")
     page.wait_for_selector("#chart-departments canvas")
     assert page.locator("#chart-execution canvas").count() == 1

@@ -195,6 +195,7 @@ def test_compute_and_close_buttons(personas, world):  # type: ignore[no-untyped-
     bureau = client_for(personas.finance_reviewer)
     response = bureau.post(reverse("budget:monitoring_compute", args=[round.pk]), follow=True)
     assert "已计算预警" in response.content.decode()
+    assert "项目综合预警：红色1个、黄色1个、绿色1个（共3个项目）" in response.content.decode()
     round.refresh_from_db()
     assert round.computed_at is not None
     assert round.computed_at.strftime("%Y-%m-%d") in response.content.decode()
