@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from jixiao.api import appraisal as appraisal_routes
 from jixiao.api import budget as budget_routes
 from jixiao.api import errors
+from jixiao.api import evaluation as evaluation_routes
 from jixiao.api import government as government_routes
 from jixiao.api import monitoring as monitoring_routes
 from jixiao.api import orgs as orgs_routes
@@ -53,6 +54,7 @@ api.add_router("", monitoring_routes.router)
 api.add_router("", appraisal_routes.router)
 api.add_router("", survey_routes.router)
 api.add_router("", government_routes.router)
+api.add_router("", evaluation_routes.router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from jixiao.budget import views
+from jixiao.budget.evaluation import result_urls
 from jixiao.budget.monitoring import intervention_urls as monitoring_intervention_urls
 from jixiao.budget.monitoring import urls as monitoring_urls
 
@@ -51,4 +52,4 @@ urlpatterns = [
 
 # Double monitoring and tracking (BUD-5, BUD-6) keep their own url modules.
 urlpatterns += monitoring_urls.urlpatterns + monitoring_intervention_urls.urlpatterns
-urlpatterns += __import__("jixiao.budget.evaluation.result_urls", fromlist=["x"]).urlpatterns
+urlpatterns += result_urls.urlpatterns  # results, disclosure, reports (BUD-11…14)
