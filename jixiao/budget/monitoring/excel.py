@@ -565,3 +565,60 @@ __all__ = [
     "import_workbook",
     "layout_for",
 ]
+
+
+# --- Spending records (支出明细) ------------------------------------------------------------
+
+SPENDING_LAYOUT = Layout(
+    title="项目支出明细",
+    table=Table(
+        header_row=2,
+        columns=(
+            Column("code", "项目代码", Text(max_length=40), required=True, width=20),
+            Column("date", "支付日期", Date(), required=True, width=14),
+            Column(
+                "amount",
+                "金额（万元）",
+                Number(max_digits=15, places=4, style="money", fixed=False),
+                required=True,
+                aliases=("金额", "支付金额"),
+            ),
+            Column("reference", "凭证号", Text(max_length=64), optional=True, width=20),
+        ),
+    ),
+)
+_ITEM_RE = re.compile(r"^第(\d+)条：(.*)$")
+
+
+def spending_template() -> bytes:
+    """An empty 项目支出明细 to fill in and import."""
+    writer = WorkbookWriter()
+    writer.add_sheet(SPENDING_LAYOUT, name="支出明细", blank_rows=20)
+    return writer.close() or b""
+
+
+def import_spending(
+    *, actor: User | None, fiscal_year: int, file: str | bytes | IO[bytes] | Any
+) -> services.SpendingResult:
+    """Record the payments listed in a workbook (every sheet in the 项目支出明细 layout), all
+    or nothing: the values are checked by the layout, then ``services.spending_record``
+    checks projects, dates and vouchers; each of its problems is put back at its sheet row."""
+    errors = ImportErrors()
+    sheets = read_workbook(file, SPENDING_LAYOUT, errors=errors)
+    errors.raise_if_any()
+    items, where = [], []
+    for sheet in sheets:
+        for index, row in enumerate(sheet.rows):
+            items.append((row["code"], row["date"], row["amount"], row.get("reference") or ""))
+            where.append((sheet, index))
+    try:
+        return services.spending_record(actor=actor, fiscal_year=fiscal_year, items=items)
+    except MonitoringError as exc:
+        for problem in exc.problems or [exc.message]:
+            match = _ITEM_RE.match(problem)
+            if match and 0 < int(match.group(1)) <= len(where):
+                sheet, index = where[int(match.group(1)) - 1]
+                sheet.error(errors, match.group(2), row=index)
+            else:
+                errors.add(problem)
+        raise ImportRefused(errors) from exc

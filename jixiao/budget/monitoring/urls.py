@@ -23,4 +23,10 @@ urlpatterns: list[URLPattern] = [
     path("monitoring/forms/<int:pk>/reopen/", views.form_reopen, name="monitoring_form_reopen"),
     path("monitoring/forms/<int:pk>/export/", views.form_export, name="monitoring_form_export"),
     path("monitoring/spending/", views.spending, name="monitoring_spending"),
+    path("monitoring/spending/import/", views.spending_import, name="monitoring_spending_import"),
+    path(
+        "monitoring/spending/template/",
+        views.spending_template,
+        name="monitoring_spending_template",
+    ),
 ]

@@ -617,6 +617,16 @@ def spending(request: HttpRequest) -> HttpResponse:
             if done is not None:
                 messages.success(request, _("已登记支出。"))
                 return redirect(f"{reverse('budget:monitoring_spending')}?year={year}")
+    return _spending_page(request, year, project, form)
+
+
+def _spending_page(
+    request: HttpRequest,
+    year: int,
+    project: str,
+    form: Any,
+    refused: ImportRefused | None = None,
+) -> HttpResponse:
     records = queries.spending_visible(request.user, year, project)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -629,9 +639,46 @@ def spending(request: HttpRequest) -> HttpResponse:
             "years": range(_this_year() - 2, _this_year() + 2),
             "project": project,
             "form": form,
+            "import_form": monitoring_forms.ImportForm() if form is not None else None,
+            "refused": refused,
         },
-        status=400 if form is not None and form.errors else 200,
+        status=400 if refused is not None or (form is not None and form.errors) else 200,
     )
+
+
+@require_POST
+@login_required
+def spending_import(request: HttpRequest) -> HttpResponse:
+    """The finance bureau records the payments of a 项目支出明细 workbook, all or nothing."""
+    if not _can_manage(request):
+        raise Http404
+    year = _year(request)
+    upload = monitoring_forms.ImportForm(request.POST, request.FILES)
+    if not upload.is_valid():
+        messages.error(request, _("请选择要导入的 Excel 文件。"))
+        return redirect(f"{reverse('budget:monitoring_spending')}?year={year}")
+    try:
+        result = excel.import_spending(
+            actor=request.user, fiscal_year=year, file=upload.cleaned_data["file"]
+        )
+    except PermissionDeniedError as exc:
+        raise _refuse(exc) from exc
+    except ImportRefused as exc:
+        return _spending_page(request, year, "", monitoring_forms.SpendingForm(), refused=exc)
+    messages.success(
+        request,
+        _("已导入%(created)s条支出记录，合计%(total)s万元（%(projects)s个项目）。")
+        % {"created": result.created, "total": result.total, "projects": result.projects},
+    )
+    return redirect(f"{reverse('budget:monitoring_spending')}?year={year}")
+
+
+@require_GET
+@login_required
+def spending_template(request: HttpRequest) -> HttpResponse:
+    if not _can_manage(request):
+        raise Http404
+    return _xlsx(excel.spending_template(), "项目支出明细.xlsx")
 
 
 # --- Excel -----------------------------------------------------------------------------------

@@ -267,3 +267,74 @@ def test_pages_export_and_import(personas, world):  # type: ignore[no-untyped-de
     reviewer.force_login(personas.department_reviewer)
     assert reviewer.get(reverse("budget:monitoring_import", args=[round.pk])).status_code == 404
     assert form_of(round, a1).state == FormState.DRAFT
+
+
+def _spending_book(rows):  # type: ignore[no-untyped-def]
+    book = openpyxl.load_workbook(io.BytesIO(excel.spending_template()))
+    sheet = book.active
+    assert [sheet.cell(row=2, column=c).value for c in range(1, 5)] == [
+        "项目代码",
+        "支付日期",
+        "金额（万元）",
+        "凭证号",
+    ]
+    for number, values in enumerate(rows, start=3):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=number, column=column, value=value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_spending_import_is_all_or_nothing_with_rows(personas, world):  # type: ignore[no-untyped-def]
+    from jixiao.budget.monitoring.models import SpendingRecord
+
+    before = SpendingRecord.objects.count()
+    content = _spending_book(
+        [
+            ("A-2", date(YEAR, 6, 1), 12.5, "P-1"),
+            ("NOPE", date(YEAR, 6, 2), 3, "P-2"),
+            ("B-1", date(YEAR - 1, 12, 1), 4, "P-3"),
+            ("B-1", date(YEAR, 6, 3), "五", "P-4"),
+        ]
+    )
+    with pytest.raises(ImportRefused) as refused:
+        excel.import_spending(actor=personas.finance_reviewer, fiscal_year=YEAR, file=content)
+    errors = refused.value.errors.errors
+    assert [(e.row, e.column) for e in errors] == [(6, "C")]  # the layout's check first
+    assert "应为数字" in errors[0].message
+    content = _spending_book(
+        [
+            ("A-2", date(YEAR, 6, 1), 12.5, "P-1"),
+            ("NOPE", date(YEAR, 6, 2), 3, "P-2"),
+            ("B-1", date(YEAR - 1, 12, 1), 4, "P-3"),
+        ]
+    )
+    with pytest.raises(ImportRefused) as refused:
+        excel.import_spending(actor=personas.finance_reviewer, fiscal_year=YEAR, file=content)
+    errors = refused.value.errors.errors
+    assert [e.row for e in errors] == [4, 5]
+    assert "项目代码“NOPE”" in errors[0].message and f"不在{YEAR}年度内" in errors[1].message
+    assert SpendingRecord.objects.count() == before
+    good = _spending_book(
+        [("A-2", date(YEAR, 6, 1), 12.5, "P-1"), ("B-1", date(YEAR, 6, 3), 4, "")]
+    )
+    result = excel.import_spending(actor=personas.finance_reviewer, fiscal_year=YEAR, file=good)
+    assert (result.created, result.total, result.projects) == (2, D("16.5"), 2)
+
+
+def test_spending_import_page(personas, world):  # type: ignore[no-untyped-def]
+    bureau = Client()
+    bureau.force_login(personas.finance_reviewer)
+    template = bureau.get(reverse("budget:monitoring_spending_template"))
+    assert template.status_code == 200
+    url = f"{reverse('budget:monitoring_spending_import')}?year={YEAR}"
+    bad = _spending_book([("NOPE", date(YEAR, 6, 2), 3, "")])
+    refused = bureau.post(url, {"file": SimpleUploadedFile("s.xlsx", bad)})
+    assert refused.status_code == 400 and "项目代码“NOPE”" in refused.content.decode()
+    good = _spending_book([("B-1", date(YEAR, 6, 3), 4, "Q-1")])
+    assert bureau.post(url, {"file": SimpleUploadedFile("s.xlsx", good)}).status_code == 302
+    unit = Client()
+    unit.force_login(personas.unit_b_operator)
+    assert unit.post(url, {"file": SimpleUploadedFile("s.xlsx", good)}).status_code == 404
+    assert unit.get(reverse("budget:monitoring_spending_template")).status_code == 404
