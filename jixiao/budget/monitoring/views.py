@@ -390,6 +390,8 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
             problems = exc.problems or [exc.message]
         except DomainError as exc:
             problems = [exc.message]
+    else:  # only a tampered choice gets here: the inputs are text and known choices
+        problems = [str(e) for errs in page_form.errors.values() for e in errs]
     form.refresh_from_db()
     row_problems, general = _problems_by_row(problems, page_form)
     context = _form_context(

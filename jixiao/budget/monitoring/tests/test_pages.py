@@ -475,3 +475,17 @@ def test_home_shows_the_open_round_to_fill(personas, world):  # type: ignore[no-
         'data-testid="home-monitoring"'
         not in client_for(personas.employee).get("/").content.decode()
     )
+
+
+def test_a_tampered_choice_is_named(personas, world):  # type: ignore[no-untyped-def]
+    round, _a1, a2, _b1 = world
+    form = form_of(round, a2)
+    water = indicator_ids(form)["新建改造供水工程"]
+    response = client_for(personas.unit_a_operator).post(
+        reverse("budget:monitoring_form", args=[form.pk]),
+        _post_data(form, **{f"likelihood_{water}": "maybe"}),
+    )
+    assert response.status_code == 400
+    assert "maybe" in response.content.decode() and 'data-testid="form-problems"' in (
+        response.content.decode()
+    )
