@@ -198,7 +198,9 @@ def publication_propose(
         department=department,
         sector=(project.function_code or "")[:3],
         report=report if kind == PublicationKind.REPORT else None,
-        title=f"{project.name}{PublicationKind(kind).label}",
+        title=report.title
+        if kind == PublicationKind.REPORT and report is not None
+        else f"{project.name}{PublicationKind(kind).label}",
         note=note.strip(),
         proposed_by=person(actor),
     )
