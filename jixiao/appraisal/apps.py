@@ -48,6 +48,7 @@ class AppraisalConfig(AppConfig):
             (_("考核预警"), "appraisal:dashboard", "exclamation-triangle", p.MANAGE, 50),
             (_("工作进度表"), "appraisal:progress", "list-check", p.MANAGE, 60),
             (_("申诉处理"), "appraisal:appeals", "chat-left-text", p.MANAGE, 70),
+            (_("工资基数"), "appraisal:salary_bases", "cash-coin", p.MANAGE, 75),
             (_("考核设置"), "appraisal:settings", "sliders", p.MANAGE, 80),
             (_("我的考核"), "appraisal:mine", "person-badge", p.OWN, 5),
         ]

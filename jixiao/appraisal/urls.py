@@ -21,6 +21,7 @@ urlpatterns = [
     path("rule-sets/<int:pk>/", views.rule_set_detail, name="rule_set"),
     path("settings/", views.settings_page, name="settings"),
     path("progress/", views.progress, name="progress"),
+    path("salary-bases/", views.salary_bases, name="salary_bases"),
     path("mine/", views.mine, name="mine"),
     path("mine/<int:pk>/", views.mine_detail, name="mine_detail"),
     path("appeals/", views.appeals, name="appeals"),

@@ -27,6 +27,7 @@ from jixiao.appraisal.models import (
     EmployeeScore,
     ItemKind,
     PayMode,
+    PayProfile,
     PayResult,
     ProgressStep,
     RuleItem,
@@ -794,5 +795,53 @@ def appeals(request: HttpRequest) -> HttpResponse:
                 (AppealStatus.UPHELD, AppealStatus.UPHELD.label),
                 (AppealStatus.REJECTED, AppealStatus.REJECTED.label),
             ],
+        },
+    )
+
+
+# --- Salary bases ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def salary_bases(request: HttpRequest) -> HttpResponse:
+    """The office keeps each employee's monthly salary base, one department at a time."""
+    company = _companies(request).first()
+    if company is None:
+        raise Http404
+    departments = services.departments_of(company)
+    chosen = next(
+        (d for d in departments if str(d.pk) == request.GET.get("department")),
+        departments[0] if departments else None,
+    )
+    people = services.roster(chosen) if chosen else []
+    bases = dict(
+        PayProfile.objects.filter(employee__in=people).values_list("employee_id", "salary_base")
+    )
+    if request.method == "POST" and chosen is not None:
+        changed = 0
+        for person in people:
+            value = _decimal(request.POST.get(f"base-{person.pk}"))
+            if value is None or value == bases.get(person.pk):
+                continue
+            done = run_with_message(
+                request,
+                lambda person=person, value=value: services.pay_profile_set(
+                    actor=request.user,  # type: ignore[arg-type]
+                    employee=person,
+                    salary_base=value,
+                ),
+                _("已保存%(name)s的工资基数。") % {"name": person.display_name},
+            )
+            changed += int(done)
+        return redirect(f"{request.path}?department={chosen.pk}")
+    return render(
+        request,
+        "appraisal/salary_bases.html",
+        {
+            "page_title": _("工资基数"),
+            "departments": departments,
+            "chosen": chosen,
+            "rows": [(person, bases.get(person.pk)) for person in people],
         },
     )

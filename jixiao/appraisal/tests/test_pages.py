@@ -225,3 +225,15 @@ def test_event_with_evidence_file_and_quota_warning(world) -> None:  # type: ign
     assert event.evidence_file.name.endswith(".pdf") and event.evidence_text == "市级通报表扬"
     page = client_for(world.hr).get(f"/appraisal/months/{month.pk}/").content.decode()
     assert "优秀比例超过20" in page and "100.00%" in page
+
+
+def test_office_sets_salary_bases_by_department(world) -> None:  # type: ignore[no-untyped-def]
+    from jixiao.appraisal.models import PayProfile
+
+    client = client_for(world.hr)
+    url = f"/appraisal/salary-bases/?department={world.dept.pk}"
+    page = client.get(url).content.decode()
+    assert world.colleague.full_name in page and world.outsider.full_name not in page
+    client.post(url, {f"base-{world.colleague.pk}": "6800", f"base-{world.employee.pk}": "5000"})
+    assert PayProfile.objects.get(employee=world.colleague).salary_base == Decimal(6800)
+    assert client_for(world.head).get(url).status_code == 404
