@@ -222,7 +222,6 @@ def test_an_issued_evaluation_report_is_published(personas) -> None:
     )
     disclosure.publication_approve(actor=None, publication=publication)
     content = disclosure.get_published(publication.pk).content
-    assert (
-        content["title"] == report.title and content["sections"][0]["heading"] == "一、项目基本情况"
-    )
+    assert publication.title == report.title == content["title"]
+    assert content["sections"][0]["heading"] == "一、项目基本情况"
     assert content["figures"]["chart_svg"].startswith("<svg")
