@@ -13,6 +13,9 @@ SCHEME_EXISTS = "{org}已有{year}年度的考核方案。"
 TEMPLATE_MISSING = "缺少政府绩效标准模板，请先运行 jixiao setup。"
 OFFICE_OUTSIDE = "责任科室应为“{org}”的下属科室（单位）。"
 RESPONSIBLE_OUTSIDE = "责任人应属于责任科室“{office}”。"
+RESPONSIBLE_NO_ROLE = (
+    "责任人“{person}”在“{office}”没有填报权限（须授予单位填报人员、部门负责人或员工角色）。"
+)
 NOT_ASSIGNED = "事项“{item}”尚未落实责任科室和责任人。"
 SCHEME_NOT_ACTIVE = "考核方案尚未启动实施。"
 SCHEME_ALREADY_ACTIVE = "考核方案已启动实施。"

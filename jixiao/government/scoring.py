@@ -54,7 +54,7 @@ class ItemScore:
     full: Decimal
     score: Decimal
     actual: Decimal | None
-    reviewed: bool
+    reviewed: bool  # scored by the office, or by the public survey
     explain: str
     feed: Feed | None = None
 
@@ -176,7 +176,7 @@ def scheme_result(scheme: Scheme, feeds: FeedFinder | None = None) -> SchemeResu
     exact = sum((r.weighted for r in raters), Decimal(0)) + bonus
     exact = max(exact, Decimal(0))
     total = exact.quantize(CENT, rounding=ROUND_HALF_UP)
-    missing = [f"{i.item.indicator.name}未考核" for i in _all(parts) if not i.reviewed]
+    missing = [f"{i.item.indicator.name}未考核评分" for i in _all(parts) if not i.reviewed]
     missing += [f"{r.name}未评分" for r in raters if r.score is None]
     grade = _grade(scheme.quantitative_tree, total)
     return SchemeResult(
@@ -253,7 +253,7 @@ def _part(
                 item.indicator.full_score or Decimal(0),
                 result.score or Decimal(0),
                 actuals.get(item.indicator_id),
-                item.review_score is not None,
+                item.review_score is not None or feed is not None,
                 explain,
                 feed,
             )

@@ -341,6 +341,10 @@ def item_assign(
     home = responsible.organization
     if home is None or not home.path.startswith(office.path):
         raise errors.GovernmentError(errors.RESPONSIBLE_OUTSIDE.format(office=office))
+    if not perms.can(responsible, p.ITEM_SUBMIT, office):
+        raise errors.GovernmentError(
+            errors.RESPONSIBLE_NO_ROLE.format(person=responsible, office=office)
+        )
     wf.ensure_editable(_case(item))
     old = snapshot(item, ITEM_FIELDS)
     item.office, item.responsible = office, responsible

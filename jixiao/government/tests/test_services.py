@@ -19,6 +19,7 @@ from jixiao.government.tests.factories import (
     submit_and_review,
 )
 from jixiao.orgs.errors import PermissionDeniedError
+from jixiao.testing.factories import make_user
 from jixiao.workflow.models import WorkflowState
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,9 @@ def test_assignment_checks_office_and_person(town):
         services.item_assign(
             actor=town.office, item=item, office=town.economy, responsible=town.social_person
         )
+    visitor = make_user("visitor", town.economy)  # no role: may not fill in anything
+    with pytest.raises(errors.GovernmentError, match="没有填报权限"):
+        services.item_assign(actor=town.office, item=item, office=town.economy, responsible=visitor)
     with pytest.raises(errors.GovernmentError, match="下属科室"):
         services.item_assign(
             actor=town.office, item=item, office=town.town, responsible=town.office

@@ -41,7 +41,7 @@ def test_survey_satisfaction_scores_the_social_item_with_its_explanation():
     item = next(s for s in result.items if s.item.indicator.name == "群众满意度")
     assert item.actual == Decimal("75.00")
     # ≥ 90 %, 15 points: 75 ÷ 90 × 15 = 12.5
-    assert item.score == Decimal("12.50")
+    assert item.score == Decimal("12.50") and item.reviewed  # scored by the public
     assert item.explain.startswith("公众问卷“")
     assert "满意度75.00%" in item.explain and "75.00÷90×15.00＝12.50" in item.explain
     assert result.parts[1].total == Decimal("12.50")
