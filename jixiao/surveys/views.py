@@ -3,10 +3,12 @@ charts, Excel export, the printable invitation. Thin: parse, call a service or q
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jixiao.lib.actions import run_for_form, run_with_message
 from jixiao.orgs import permissions as perms
+from jixiao.orgs.errors import DomainError, PermissionDeniedError
 from jixiao.orgs.models import Organization
 from jixiao.surveys import excel, forms, qr, queries, services
 from jixiao.surveys.models import Question, QuestionKind, Survey, SurveyState
@@ -197,6 +200,33 @@ def _question(survey: Survey, qid: int) -> Question:
     return get_object_or_404(Question, pk=qid, survey=survey)
 
 
+def _question_action(
+    request: HttpRequest, survey: Survey, call: Callable[[], Any], done: str
+) -> HttpResponse:
+    """Move or delete: with htmx, the question list comes back in place (with the refusal,
+    if any); without script, the page reloads with a message."""
+    if not request.htmx:  # type: ignore[attr-defined]
+        run_with_message(request, call, done)
+        return redirect(reverse("surveys:detail", kwargs={"pk": survey.pk}) + "#questions")
+    error = ""
+    try:
+        call()
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        error = exc.message
+    return render(
+        request,
+        "surveys/_questions.html",
+        {
+            "survey": survey,
+            "questions": queries.questions_with_options(survey),
+            "can_manage": True,
+            "question_error": error,
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def question_edit(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
@@ -232,12 +262,12 @@ def question_move(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
     survey = queries.get_survey_for_user(request.user, pk, write=True)
     question = _question(survey, qid)
     offset = -1 if request.POST.get("direction") == "up" else 1
-    run_with_message(
+    return _question_action(
         request,
+        survey,
         lambda: services.question_move(actor=request.user, question=question, offset=offset),
         _("已调整顺序。"),
     )
-    return redirect(reverse("surveys:detail", kwargs={"pk": survey.pk}) + "#questions")
 
 
 @require_POST
@@ -245,12 +275,12 @@ def question_move(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
 def question_delete(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
     survey = queries.get_survey_for_user(request.user, pk, write=True)
     question = _question(survey, qid)
-    run_with_message(
+    return _question_action(
         request,
+        survey,
         lambda: services.question_delete(actor=request.user, question=question),
         _("已删除题目。"),
     )
-    return redirect(reverse("surveys:detail", kwargs={"pk": survey.pk}) + "#questions")
 
 
 @require_POST

@@ -194,3 +194,19 @@ def test_published_survey_only_changes_its_limit(client, personas) -> None:  # t
     survey.refresh_from_db()
     assert survey.title == "服务对象满意度调查" and survey.ip_hourly_limit == 200
     assert survey.organization == personas.unit_a
+
+
+def test_reorder_and_delete_with_htmx_return_the_list(client, personas) -> None:  # type: ignore[no-untyped-def]
+    survey = make_survey(personas.unit_a)
+    first, second, *_ = questions(survey)
+    _login(client, personas.unit_a_operator)
+    htmx = {"HX-Request": "true"}
+    url = reverse("surveys:question_move", args=[survey.pk, second.pk])
+    response = client.post(url, {"direction": "up"}, headers=htmx)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="questions"' in html and "<html" not in html
+    assert html.index("供水是否稳定") < html.index("您对本项目的总体评价")
+    refused = client.post(url, {"direction": "up"}, headers=htmx).content.decode()
+    assert "题目已在最前或最后。" in refused
+    client.post(reverse("surveys:question_delete", args=[survey.pk, first.pk]), headers=htmx)
+    assert survey.questions.count() == 3
