@@ -11,11 +11,14 @@ class AppraisalConfig(AppConfig):
 
         from jixiao.appraisal import permissions as p
         from jixiao.appraisal import scoring
+        from jixiao.appraisal.home import office_block
         from jixiao.audit import labels
+        from jixiao.web import home
         from jixiao.web.menu import MenuEntry, add
         from jixiao.workflow.notify import register_link
 
         p.install()
+        home.add(30, "appraisal/home_block.html", office_block)
         scoring.install()
         register_link(p.SHEET_WORKFLOW, "/appraisal/sheets/{subject_id}/")
         labels.register(

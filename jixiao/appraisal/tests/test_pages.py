@@ -237,3 +237,14 @@ def test_office_sets_salary_bases_by_department(world) -> None:  # type: ignore[
     client.post(url, {f"base-{world.colleague.pk}": "6800", f"base-{world.employee.pk}": "5000"})
     assert PayProfile.objects.get(employee=world.colleague).salary_base == Decimal(6800)
     assert client_for(world.head).get(url).status_code == 404
+
+
+def test_home_page_shows_the_office_the_dead_water(world) -> None:  # type: ignore[no-untyped-def]
+    month = open_month(world)
+    score_all(world, sheet_of(month, world.dept))  # everyone the same score
+    page = client_for(world.hr).get("/").content.decode()
+    assert 'data-testid="home-appraisal"' in page
+    assert f"一潭死水：{world.dept.name}" in page
+    assert (
+        'data-testid="home-appraisal"' not in client_for(world.employee).get("/").content.decode()
+    )
