@@ -34,6 +34,7 @@ CENT = Decimal("0.01")
 TARGET_RULES = frozenset({"gte", "lte", "eq", "lte_ratio"})
 NOT_SCORED = "尚未考核评分，暂计0分"
 NO_VALUE = "尚无完成值"
+REVIEWED_BY_OFFICE = "领导小组办公室考核评定"
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ def _part(
         ):
             values[node_id]["adjustment"] = {
                 "score": item.review_score,
-                "reason": item.review_comment or "领导小组办公室考核评定",
+                "reason": item.review_comment or REVIEWED_BY_OFFICE,
             }
             redo = True
     sheet = tree_score(tree, values) if redo else first
@@ -238,6 +239,7 @@ def _part(
             continue
         feed = feeds.get(item.indicator_id)
         actual = actuals.get(item.indicator_id)
+        rule = item.indicator.rule
         explain = result.explain
         if item.review_score is None and (
             actual is None or item.indicator.rule not in TARGET_RULES
@@ -245,6 +247,9 @@ def _part(
             explain = NOT_SCORED if actual is not None else f"{NO_VALUE}，{NOT_SCORED}"
             if item.indicator.rule not in TARGET_RULES:
                 explain = NOT_SCORED
+        elif item.review_score is not None and actual is None and rule in TARGET_RULES:
+            reason = item.review_comment or REVIEWED_BY_OFFICE
+            explain = f"{NO_VALUE}，由领导小组办公室考核评分{plain(item.review_score)}（{reason}）"
         if feed is not None:
             explain = f"{feed.explanation}；{explain}"
         scores.append(
@@ -270,7 +275,7 @@ def _leaf_values(item: Item, actual: Decimal | None, bands: list[Decimal]) -> di
             return {"actual": actual, "explanation": explanation}
         target = indicator.target_value or Decimal(0)
         if item.review_score is not None:
-            reason = item.review_comment or "领导小组办公室考核评定"
+            reason = item.review_comment or REVIEWED_BY_OFFICE
             return {"actual": target, "adjustment": {"score": item.review_score, "reason": reason}}
         return {
             "actual": target,

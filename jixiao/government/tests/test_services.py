@@ -247,6 +247,12 @@ def test_not_scored_items_count_zero_and_say_so(town, active):
     assert result.parts[0].total == Decimal("0.00")
     lte = next(s for s in result.items if s.item.indicator.name == "较大及以上安全生产事故")
     assert lte.score == 0 and "尚无完成值" in lte.explain
+    submit_and_review(town, lte.item, Decimal(8), Decimal(8))
+    lte = next(
+        s for s in scheme_result(active).items if s.item.indicator.name == "较大及以上安全生产事故"
+    )
+    assert lte.score == Decimal(8)
+    assert lte.explain == "尚无完成值，由领导小组办公室考核评分8（领导小组办公室考核评定）"
 
 
 def test_cadre_summary_recommends_with_reasons(town, active):
