@@ -15,6 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_publish_answer_anonymously_and_see_the_figures(live_server, browser_page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect  # here: without playwright the fixture skips
+
     cache.clear()
     personas = make_personas()
     survey = make_survey(personas.unit_a)
@@ -27,6 +29,14 @@ def test_publish_answer_anonymously_and_see_the_figures(live_server, browser_pag
     page.wait_for_url(f"{base}/")
 
     page.goto(f"{base}/surveys/{survey.pk}/")
+    # Reorder with htmx: the list changes in place, the page is not reloaded.
+    page.evaluate("window.jxMarker = 1")
+    page.get_by_test_id("move-up-2").click()
+    first_item = page.get_by_test_id("question-list").locator("li").first
+    expect(first_item).to_contain_text("供水是否稳定")
+    assert page.evaluate("window.jxMarker") == 1
+    page.get_by_test_id("move-up-2").click()  # and back
+    expect(first_item).to_contain_text("您对本项目的总体评价")
     page.fill("#id_tokens", "3")
     page.get_by_test_id("publish-survey").click()
     page.wait_for_selector("[data-testid=public-url]")
