@@ -16,6 +16,7 @@ RESPONSIBLE_OUTSIDE = "责任人应属于责任科室“{office}”。"
 RESPONSIBLE_NO_ROLE = (
     "责任人“{person}”在“{office}”没有填报权限（须授予单位填报人员、部门负责人或员工角色）。"
 )
+TARGET_LOCKED = "只有设置中的方案可以修改年度目标，定性事项没有目标值。"
 NOT_ASSIGNED = "事项“{item}”尚未落实责任科室和责任人。"
 SCHEME_NOT_ACTIVE = "考核方案尚未启动实施。"
 SCHEME_ALREADY_ACTIVE = "考核方案已启动实施。"

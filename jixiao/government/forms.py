@@ -51,6 +51,13 @@ class AssignForm(BootstrapFormMixin, forms.Form):
     deadline = forms.DateField(
         label=_("完成时限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    target_value = forms.DecimalField(
+        label=_("年度目标值"),
+        required=False,
+        max_digits=20,
+        decimal_places=6,
+        help_text=_("方案设置中可按本乡实际调整；定性事项不填。"),
+    )
     frequency = forms.ChoiceField(label=_("报送频次"), choices=Frequency.choices)
     aggregation = forms.ChoiceField(label=_("完成值计算"), choices=Aggregation.choices)
 

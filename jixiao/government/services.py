@@ -36,6 +36,7 @@ from jixiao.workflow import services as wf
 from jixiao.workflow.models import WorkflowCase, WorkflowState
 
 HUNDRED = Decimal(100)
+TARGET_RULES = frozenset({"gte", "lte", "eq", "lte_ratio"})
 SCHEME_FIELDS = [
     "name",
     "year",
@@ -332,8 +333,10 @@ def item_assign(
     deadline: date | None = None,
     frequency: str = Frequency.MONTHLY,
     aggregation: str = Aggregation.SUM,
+    target_value: Decimal | None = None,
 ) -> Item:
-    """Assign an item to an office below the scheme's organisation and a person of it."""
+    """Assign an item to an office below the scheme's organisation and a person of it; while
+    the scheme is being set up the office may also set the item's target for the year."""
     scheme = item.scheme
     perms.require(actor, p.SCHEME_MANAGE, scheme.organization)
     if office.pk == scheme.organization_id or not office.path.startswith(scheme.organization.path):
@@ -346,6 +349,13 @@ def item_assign(
             errors.RESPONSIBLE_NO_ROLE.format(person=responsible, office=office)
         )
     wf.ensure_editable(_case(item))
+    indicator = item.indicator
+    if target_value is not None and target_value != indicator.target_value:
+        if scheme.state != SchemeState.DRAFT or indicator.rule not in TARGET_RULES:
+            raise errors.GovernmentError(errors.TARGET_LOCKED)
+        indicator_services.indicator_update(
+            actor=actor, indicator=indicator, authorized=True, target_value=target_value
+        )
     old = snapshot(item, ITEM_FIELDS)
     item.office, item.responsible = office, responsible
     item.standard, item.deadline = standard.strip(), deadline

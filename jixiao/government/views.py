@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from jixiao.government.scoring import SchemeResult, scheme_result
 from jixiao.indicators.scoring import SheetError
 from jixiao.lib.actions import run_for_form, run_with_message
 from jixiao.orgs import permissions as perms
-from jixiao.orgs.models import OrgKind, User
+from jixiao.orgs.models import Organization, OrgKind, User
 from jixiao.workflow import queries as wf
 from jixiao.workflow.models import WorkflowState
 
@@ -153,7 +154,7 @@ def raters_save(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = request.POST.get("assessment", "")
     try:
         specs = [
-            services.RaterSpec(n.strip(), services.Decimal(w), str(i) == assessment)
+            services.RaterSpec(n.strip(), Decimal(w), str(i) == assessment)
             for i, (n, w) in enumerate(zip(names, weights, strict=True))
             if n.strip()
         ]
@@ -175,7 +176,7 @@ def raters_save(request: HttpRequest, pk: int) -> HttpResponse:
         if rater is None or rater.is_assessment:
             continue
         try:
-            value = services.Decimal(raw) if raw.strip() else None
+            value = Decimal(raw) if raw.strip() else None
         except ArithmeticError:
             messages.error(request, _("评分应为数字。"))
             continue
@@ -221,7 +222,7 @@ def scheme_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
 def item_assign(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     scheme = queries.get_scheme_for_user(request.user, pk, manage=True)
     item = get_object_or_404(Item.objects.select_related("indicator"), pk=item_pk, scheme=scheme)
-    offices = scheme.organization.__class__.objects.filter(
+    offices = Organization.objects.filter(
         path__startswith=scheme.organization.path, is_active=True
     ).exclude(pk=scheme.organization_id)
     people = (
@@ -236,6 +237,7 @@ def item_assign(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         "deadline": item.deadline,
         "frequency": item.frequency,
         "aggregation": item.aggregation,
+        "target_value": item.indicator.target_value,
     }
     form = forms.AssignForm(request.POST or None, offices=offices, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():

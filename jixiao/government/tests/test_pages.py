@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
+from docx import Document
 
 from jixiao.government import services
 from jixiao.government.models import Item, Scheme
@@ -107,6 +108,20 @@ def test_office_sets_up_a_scheme_through_the_pages(town):
         },
     )
     assert response.status_code == 302
+    gdp = item_named(scheme, "地区生产总值增长率")
+    office.post(
+        reverse("government:item_assign", args=[scheme.pk, gdp.pk]),
+        {
+            "office": town.economy.pk,
+            "responsible": town.economy_person.pk,
+            "standard": "增长7.5%",
+            "target_value": "7.5",
+            "frequency": "monthly",
+            "aggregation": "latest",
+        },
+    )
+    gdp.indicator.refresh_from_db()
+    assert gdp.indicator.target_value == Decimal("7.5")
     item.refresh_from_db()
     assert item.responsible == town.economy_person and item.standard == "依法行政考核细则"
     response = office.post(
@@ -177,7 +192,11 @@ def test_result_cadres_exports_and_public_site(town, active):
     values = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert "李明" in values and "优秀" in values and "陈静" in values
     docx = office.get(reverse("government:report_docx", args=[active.pk]))
-    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    document = Document(io.BytesIO(docx.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "政府绩效管理工作进展情况报告" in text and "三、考核得分计算" in text
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "存在问题" in cells and "机关作风" in cells
     # Public: nothing before publication, the result after.
     anonymous = Client()
     assert anonymous.get(reverse("government:public_scheme", args=[active.pk])).status_code == 404

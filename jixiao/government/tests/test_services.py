@@ -284,3 +284,28 @@ def test_publish_needs_active_scheme_and_manager(town):
     assert list(queries.published_schemes()) == [scheme]
     services.scheme_unpublish(actor=town.office, scheme=scheme)
     assert not queries.published_schemes().exists()
+
+
+def test_target_set_while_setting_up_only(town):
+    scheme = make_scheme(town)
+    item = item_named(scheme, "固定资产投资完成额")
+    services.item_assign(
+        actor=town.office,
+        item=item,
+        office=town.economy,
+        responsible=town.economy_person,
+        target_value=Decimal(6000),
+    )
+    item.indicator.refresh_from_db()
+    assert item.indicator.target_value == Decimal(6000)
+    assign_all(town, scheme)
+    services.scheme_activate(actor=town.office, scheme=scheme)
+    item = item_named(scheme, "固定资产投资完成额")
+    with pytest.raises(errors.GovernmentError, match="只有设置中的方案"):
+        services.item_assign(
+            actor=town.office,
+            item=item,
+            office=town.economy,
+            responsible=town.economy_person,
+            target_value=Decimal(7000),
+        )
