@@ -248,3 +248,27 @@ def test_home_page_shows_the_office_the_dead_water(world) -> None:  # type: igno
     assert (
         'data-testid="home-appraisal"' not in client_for(world.employee).get("/").content.decode()
     )
+
+
+def test_grid_import_page_lists_located_errors_and_writes_nothing(world) -> None:  # type: ignore[no-untyped-def]
+    from io import BytesIO
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jixiao.appraisal import excel
+
+    month = open_month(world)
+    sheet = sheet_of(month, world.dept)
+    book = openpyxl.load_workbook(BytesIO(excel.export_grid(sheet)))
+    book.active["C5"] = "很好"
+    out = BytesIO()
+    book.save(out)
+    upload = SimpleUploadedFile("grid.xlsx", out.getvalue())
+    response = client_for(world.head).post(
+        f"/appraisal/sheets/{sheet.pk}/import/", {"file": upload}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "导入未成功" in page and "第5行C列" in page and "很好" in page
+    assert not EmployeeScore.objects.filter(sheet=sheet).exclude(scores={}).exists()
