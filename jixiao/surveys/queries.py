@@ -18,7 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from jixiao.orgs import permissions as perms
@@ -59,10 +60,16 @@ def surveys_for_user(user: Any, *, state: str = "", q: str = "") -> QuerySet[Sur
             | Q(subject_label__icontains=q)
             | Q(organization__name__icontains=q)
         )
+    # Counted in subqueries: two joined Counts would multiply questions by answers.
     return rows.select_related("organization").annotate(
-        question_count=Count("questions", distinct=True),
-        answer_count=Count("responses", distinct=True),
+        question_count=_count(Question.objects.filter(survey=OuterRef("pk"))),
+        answer_count=_count(Response.objects.filter(survey=OuterRef("pk"))),
     )
+
+
+def _count(rows: QuerySet) -> Coalesce:
+    counted = rows.order_by().values("survey").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def surveys_for_subject(subject_type: str, subject_id: str | int) -> QuerySet[Survey]:

@@ -424,6 +424,8 @@ def survey_close(*, actor: User | None, survey: Survey) -> Survey:
 
 def _clean_answer(question: Question, values: Sequence[str], options: dict[int, Option]) -> Any:
     """The validated answer of one question: a list of options, a text, or None."""
+    if isinstance(values, str):  # one text, not a sequence of characters
+        values = [values]
     picked = [str(v).strip() for v in values if str(v).strip()]
     if not picked:
         if question.required:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from jixiao.surveys import services
 from jixiao.surveys.models import Question, Survey, SurveyState
+from jixiao.surveys.queries import surveys_for_user
 from jixiao.surveys.tests.factories import make_survey, option_id, questions
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +211,17 @@ def test_reorder_and_delete_with_htmx_return_the_list(client, personas) -> None:
     assert "题目已在最前或最后。" in refused
     client.post(reverse("surveys:question_delete", args=[survey.pk, first.pk]), headers=htmx)
     assert survey.questions.count() == 3
+
+
+def test_list_counts_questions_and_answers(personas) -> None:  # type: ignore[no-untyped-def]
+    survey = make_survey(personas.unit_a, publish=True)
+    make_survey(personas.unit_a)
+    q = questions(survey)
+    for _ in range(3):
+        services.survey_answer_submit(
+            survey=survey,
+            answers={q[0].pk: [option_id(q[0], "满意")], q[1].pk: [option_id(q[1], "稳定")]},
+        )
+    rows = {s.pk: s for s in surveys_for_user(personas.unit_a_operator)}
+    assert (rows[survey.pk].question_count, rows[survey.pk].answer_count) == (4, 3)
+    assert sorted(s.answer_count for s in rows.values()) == [0, 3]

@@ -172,7 +172,7 @@ def test_answer_validation_messages(personas) -> None:  # type: ignore[no-untype
             q[0].pk: [option_id(q[0], "满意")],
             q[1].pk: [option_id(q[1], "稳定")],
             q[2].pk: [option_id(q[2], "广播"), option_id(q[2], "网络")],
-            q[3].pk: ["  希望水压再高一些 "],
+            q[3].pk: "  希望水压再高一些 ",  # a plain string is one text
         },
     )
     assert Answer.objects.filter(response=response).count() == 5
