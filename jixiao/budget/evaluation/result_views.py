@@ -403,7 +403,7 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = perms.can(request.user, RESULTS_MANAGE, publication.unit)
     content = publication.content
     if publication.state == PublicationState.PROPOSED:
-        content = disclosure._content(publication)  # a preview of what would be published
+        content = disclosure.content_of(publication)  # a preview of what would be published
     return render(
         request,
         "budget/results/publication.html",

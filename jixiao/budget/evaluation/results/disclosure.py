@@ -135,7 +135,7 @@ def report_content(report: PerformanceReport) -> dict[str, Any]:
     }
 
 
-def _content(publication: Publication) -> dict[str, Any]:
+def content_of(publication: Publication) -> dict[str, Any]:
     project = publication.project
     if publication.kind == PublicationKind.TARGETS:
         return targets_content(project)
@@ -240,7 +240,7 @@ def publication_approve(
     perms.require(actor, RESULTS_MANAGE, publication.unit)
     publication = _locked(publication)
     _move(publication, PublicationState.PUBLISHED)
-    publication.content = _content(publication)
+    publication.content = content_of(publication)
     publication.reviewed_by = person(actor)
     publication.review_comment = comment.strip()
     publication.published_at = timezone.now()

@@ -178,6 +178,8 @@ def test_accountability_and_the_departments_appraisal_pages(personas) -> None:
     assert unit.post(url, {}).status_code == 404
     scores = finance.get(reverse("budget:department_scores"), {"year": YEAR})
     assert scores.status_code == 200 and "测试县教育局" in scores.text
+    commended = scores.text.split('data-testid="commended"')[1].split("</ul>")[0]
+    assert "测试县教育局" in commended and "测试县卫生健康局" in commended  # top 3 by default
     export = finance.get(reverse("budget:department_scores"), {"year": YEAR, "export": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     assert sheet["A1"].value == "部门预算绩效管理工作考核表"
