@@ -482,6 +482,7 @@ class RecomputeJob(models.Model):
     total = models.PositiveIntegerField("总数", default=0)
     done = models.PositiveIntegerField("已完成", default=0)
     changed = models.PositiveIntegerField("结果变化数", default=0)
+    refused = models.PositiveIntegerField("无法计分数", default=0)
     cursor = models.BigIntegerField("进度位置", default=0)
     error = models.TextField("错误", blank=True)
     created_by = models.ForeignKey(

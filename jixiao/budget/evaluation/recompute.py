@@ -4,6 +4,9 @@ A :class:`RecomputeJob` covers a bureau's scored self-evaluations of a year and 
 batches of ids (``cursor``), so the page can drive it by polling and show its progress and
 the CLI can draw a progress bar; a batch is one transaction. Per batch:
 
+A table the new rules refuse (say, a full score of 4.5 under whole-number scores) keeps its
+result; the job counts it (``refused``) and names the first in ``error``.
+
 1. two queries read the tables and their rows as plain tuples;
 2. the pure engine scores every table with the year's rules (``scoring.score_rows``);
 3. the rows whose score changed, and every table, are written set-based: on PostgreSQL a
@@ -46,36 +49,41 @@ from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, User
 
 BATCH = 2000
+MSG_REFUSED = "部分自评表按新规则无法计分，保留原结果（首个：自评表{first}）"
 Progress = Callable[[int, int], None]
 
 ITEM_COLUMNS = (
     "id",
     "self_evaluation_id",
-    "level1",
-    "level2",
-    "name",
     "rule",
     "target_value",
-    "unit",
     "full_score",
     "actual",
     "level",
     "assessed_score",
     "reported_score",
-    "explanation",
     "score",
     "computed_score",
 )
+ROW_SLOTS = (*ITEM_COLUMNS, "explanation", "name", "unit", "level1", "level2")
 
 
 class Row:
-    """A self-evaluation row as the scoring module reads it, from one tuple."""
+    """A self-evaluation row as the scoring module reads it, from one tuple: only what the
+    score depends on (names and units serve the explanations, rebuilt when shown; of the
+    explanation only whether there is one)."""
 
-    __slots__ = ITEM_COLUMNS
+    __slots__ = ROW_SLOTS
 
-    def __init__(self, values: Sequence[Any]) -> None:
-        for name, value in zip(ITEM_COLUMNS, values, strict=True):
+    def __init__(self, values: Sequence[Any], position: int) -> None:
+        for name, value in zip(ITEM_COLUMNS, values, strict=False):
             object.__setattr__(self, name, value)
+        self.explanation = values[-1]
+        self.name = str(position)
+        self.unit = self.level1 = self.level2 = ""
+
+
+HAS_EXPLANATION = Case(When(~Q(explanation=""), then=Value("有")), default=Value(""))
 
 
 def scope(bureau: Organization, fiscal_year: int) -> QuerySet[SelfEvaluation]:
@@ -154,7 +162,7 @@ def recompute_job_step(*, job: RecomputeJob, batch: int = BATCH) -> RecomputeJob
     job.cursor = ids[-1]
     job.done += len(ids)
     job.total = max(job.total, job.done)
-    job.save(update_fields=["state", "cursor", "done", "total", "changed"])
+    job.save(update_fields=["state", "cursor", "done", "total", "changed", "refused", "error"])
     return job
 
 
@@ -172,31 +180,34 @@ def recompute_self_evaluations(
     for values in (
         SelfEvaluationItem.objects.filter(self_evaluation_id__in=ids)
         .order_by("self_evaluation_id", "position", "id")
-        .values_list(*ITEM_COLUMNS)
+        .values_list(*ITEM_COLUMNS, HAS_EXPLANATION)
     ):
-        rows[values[1]].append(Row(values))
+        table = rows[values[1]]
+        table.append(Row(values, len(table) + 1))
     item_updates: list[tuple[Any, ...]] = []
     head_updates: list[tuple[Any, ...]] = []
     history: list[ResultHistory] = []
+    refused: list[str] = []
     for pk, budget, executed, total, grade, version in heads:
         table = rows[pk]
         try:
             outcome = score_rows(
-                title=str(pk), budget=budget, executed=executed, rows=table, rules=rules
+                title=str(pk),
+                budget=budget,
+                executed=executed,
+                rows=table,
+                rules=rules,
+                flat=True,
             )
-        except SheetError:
+        except SheetError as exc:
+            refused.append(f"{pk}：{exc.messages[0]}")
             continue
         for row, result in zip(table, outcome.items, strict=True):
             if result.score != row.score or result.computed != row.computed_score:
-                item_updates.append(
-                    (
-                        row.id,
-                        result.score,
-                        result.computed,
-                        result.explain,
-                        json.dumps(result.flags),
-                    )
-                )
+                # The explanation is rebuilt when the table is shown (``services.explained``):
+                # building 20 sentences a table is a third of the scoring time.
+                flags = json.dumps(result.flags)
+                item_updates.append((row.id, result.score, result.computed, "", flags))
         head_updates.append(
             (pk, outcome.execution_score, outcome.total, outcome.grade, rules.version, now)
         )
@@ -225,6 +236,10 @@ def recompute_self_evaluations(
         head_updates,
     )
     ResultHistory.objects.bulk_create(history, batch_size=5000)
+    if refused and job is not None:
+        job.refused += len(refused)
+        if not job.error:
+            job.error = MSG_REFUSED.format(first=refused[0])
     return len(history)
 
 

@@ -409,6 +409,24 @@ def _try_score(
     return outcome
 
 
+def explained(
+    evaluation: SelfEvaluation, rows: list[SelfEvaluationItem]
+) -> list[SelfEvaluationItem]:
+    """The rows with their explanations: those a bulk recompute left empty are rebuilt in
+    memory by scoring the table again with the year's rules (nothing is written)."""
+    if all(row.explain or row.score is None for row in rows):
+        return rows
+    rules = rules_for(bureau_of(evaluation.unit), evaluation.fiscal_year)
+    try:
+        outcome = score(evaluation, rows, rules)
+    except SheetError:
+        return rows
+    for row, result in zip(rows, outcome.items, strict=True):
+        if not row.explain:
+            row.explain = result.explain
+    return rows
+
+
 def _decimal(value: Any, name: str, field: str) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
