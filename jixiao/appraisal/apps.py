@@ -30,6 +30,7 @@ class AppraisalConfig(AppConfig):
                 "appraisal.rule_set.feedback": "反馈考核细则问题",
                 "appraisal.month.open": "开启月度考核",
                 "appraisal.month.close": "锁定月度考核",
+                "appraisal.month.reopen": "因申诉成立重新开启月度考核",
                 "appraisal.scores.save": "录入考核得分",
                 "appraisal.scores.import": "导入考核得分",
                 "appraisal.scores.copy": "复制上月得分",

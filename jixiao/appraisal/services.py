@@ -1157,6 +1157,9 @@ def appraisal_appeal_create(*, actor: User, score: EmployeeScore, reason: str) -
 def appraisal_appeal_decide(
     *, actor: User | None, appeal: Appeal, status: str, decision: str
 ) -> Appeal:
+    """Decide an appeal. Upheld: the department's month is reopened for correction — the sheet
+    goes back to the head as an adjustment of the workflow (and the month is unlocked if it
+    was), to be corrected, resubmitted and approved again, which recomputes the pay."""
     perms.require(actor, p.MANAGE, appeal.score.sheet.department)
     if appeal.status != AppealStatus.PENDING:
         raise errors.AppraisalError(errors.APPEAL_DECIDED)
@@ -1175,7 +1178,33 @@ def appraisal_appeal_decide(
         old={"status": AppealStatus.PENDING},
         new={"status": status, "decision": appeal.decision},
     )
+    if status == AppealStatus.UPHELD:
+        _reopen_for_appeal(actor, appeal)
     return appeal
+
+
+def _reopen_for_appeal(actor: User | None, appeal: Appeal) -> None:
+    sheet = appeal.score.sheet
+    month = sheet.month
+    if month.status == MonthStatus.CLOSED:
+        month.status, month.closed_at = MonthStatus.OPEN, None
+        month.save(update_fields=["status", "closed_at"])
+        audit_record(
+            actor=actor,
+            action="appraisal.month.reopen",
+            obj=month,
+            old={"status": MonthStatus.CLOSED},
+            new={"status": MonthStatus.OPEN, "appeal": appeal.pk},
+        )
+    case = case_of(sheet)
+    if case is not None and case.state == WorkflowState.APPROVED:
+        # The office decides, but the adjustment belongs to the department (its submit
+        # action): the platform opens it on the office's decision, recorded above.
+        wf.case_request_adjustment(
+            actor=None,
+            case=case,
+            reason=f"{appeal.employee}的申诉成立：{appeal.decision}",
+        )
 
 
 # --- Work progress (EMP-7) -----------------------------------------------------------------

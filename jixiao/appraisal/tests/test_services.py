@@ -273,3 +273,34 @@ def test_dead_water_flags_same_scores_and_late_departments(world) -> None:  # ty
     assert reasons[world.other_dept.name] == ["逾期未提交考核汇总"]
     late_rows = queries.late_departments(rows, month, date(2026, 4, 6))
     assert [r.sheet.department for r in late_rows] == [world.dept, world.other_dept]
+
+
+def test_an_upheld_appeal_reopens_the_department_for_correction(world) -> None:  # type: ignore[no-untyped-def]
+    month = open_month(world)
+    for dept, head in ((world.dept, world.head), (world.other_dept, world.other_head)):
+        sheet = sheet_of(month, dept)
+        score_all(world, sheet)
+        services.appraisal_sheet_submit(actor=head, sheet=sheet)
+        services.appraisal_sheet_approve(actor=world.hr, sheet=sheet)
+    services.appraisal_month_close(actor=world.hr, month=month)
+    sheet = sheet_of(month, world.dept)
+    mine = EmployeeScore.objects.get(sheet=sheet, employee=world.employee)
+    appeal = services.appraisal_appeal_create(actor=world.employee, score=mine, reason="漏记表彰")
+    services.appraisal_appeal_decide(
+        actor=world.hr, appeal=appeal, status=AppealStatus.UPHELD, decision="补记表彰加分"
+    )
+    month.refresh_from_db()
+    assert month.status == MonthStatus.OPEN
+    assert services.case_of(sheet).state == WorkflowState.DRAFT
+    services.appraisal_event_add(
+        actor=world.head,
+        sheet=sheet,
+        employee=world.employee,
+        item=world.item("受到上级表彰"),
+        evidence_text="补记：市级表彰",
+    )
+    services.appraisal_sheet_submit(actor=world.head, sheet=sheet)
+    services.appraisal_sheet_approve(actor=world.hr, sheet=sheet)
+    pay = PayResult.objects.get(month=month, employee=world.employee)
+    assert pay.score == D(96) and pay.coefficient == D("1.3")
+    services.appraisal_month_close(actor=world.hr, month=month)
