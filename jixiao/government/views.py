@@ -417,6 +417,8 @@ def _item_form(
 @require_POST
 @login_required
 def value_save(request: HttpRequest, pk: int) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        return _value_fragment(request, pk)
     return _item_form(
         request,
         pk,
@@ -425,6 +427,22 @@ def value_save(request: HttpRequest, pk: int) -> HttpResponse:
         lambda item, data: services.item_value_set(actor=request.user, item=item, **data),
         _("已保存完成值。"),
     )
+
+
+def _value_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The values card alone (htmx): the table and progress refreshed, or the form with its
+    errors."""
+    item = queries.get_item_for_user(request.user, pk)
+    form = forms.ValueForm(request.POST)
+    saved = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        call = lambda: services.item_value_set(actor=request.user, item=item, **data)  # noqa: E731
+        if run_for_form(form, call) is not None:
+            saved, form = _("已保存完成值。"), forms.ValueForm()
+    context = _item_context(request, item)
+    context.update(value_form=form, saved=saved)
+    return render(request, "government/_values.html", context)
 
 
 @require_POST

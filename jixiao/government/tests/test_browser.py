@@ -110,9 +110,9 @@ def test_township_assessment_cycle(live_server, browser_page, tmp_path, settings
         page.fill("#id_progress_note", "重点项目按计划开工")
         page.fill("#id_problems", "征地进度偏慢")
         page.fill("#id_measures", "分管领导每周调度")
-        page.get_by_test_id("save-value").click()
-        page.wait_for_load_state()
-    assert "5300" in page.get_by_test_id("progress").inner_text()
+        page.get_by_test_id("save-value").click()  # htmx: the values card is replaced
+        page.get_by_test_id("values-table").get_by_text(period).wait_for()
+    assert "5300" in page.get_by_test_id("values-progress").inner_text()
     page.fill("#id_self_check", "对照考核标准逐项自查，台账与统计数据一致。")
     page.fill("#id_self_score", "10")
     page.fill("#id_self_explanation", "全年任务提前完成。")

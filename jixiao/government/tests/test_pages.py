@@ -242,3 +242,17 @@ def test_item_outside_scheme_for_assign_is_404(town, active):
     office = client_for(town.office)
     url = reverse("government:item_assign", args=[other.pk, item.pk])
     assert office.get(url).status_code == 404
+
+
+def test_value_entry_through_htmx_returns_the_values_card(town, active):
+    item = item_named(active, "固定资产投资完成额")
+    person = client_for(town.economy_person)
+    url = reverse("government:value_save", args=[item.pk])
+    headers = {"HX-Request": "true"}
+    response = person.post(url, {"period": "2026-04", "value": "800"}, headers=headers)
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="item-values"' in body
+    assert "已保存完成值" in body and "2026-04" in body and "<html" not in body
+    response = person.post(url, {"period": "2030-04", "value": "1"}, headers=headers)
+    assert "期间应为" in response.content.decode()
+    assert item.values.count() == 1
