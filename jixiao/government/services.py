@@ -3,6 +3,7 @@ reviews and publication. Each is one transaction with its permission check and a
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,20 @@ from jixiao.workflow import services as wf
 from jixiao.workflow.models import WorkflowCase, WorkflowState
 
 HUNDRED = Decimal(100)
+EVIDENCE_TYPES = (
+    ".pdf",
+    ".ofd",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".txt",
+    ".zip",
+)
+EVIDENCE_MAX_BYTES = 20 << 20
 TARGET_RULES = frozenset({"gte", "lte", "eq", "lte_ratio"})
 SCHEME_FIELDS = [
     "name",
@@ -490,7 +505,12 @@ def item_self_evaluate(
 def evidence_add(*, actor: User | None, item: Item, file: UploadedFile) -> ItemEvidence:
     _require_editor(actor, item)
     wf.ensure_editable(_case(item))
-    evidence = ItemEvidence(item=item, file=file, name=(file.name or "")[-255:], uploaded_by=actor)
+    name = os.path.basename(file.name or "")[-255:]
+    if os.path.splitext(name)[1].lower() not in EVIDENCE_TYPES:
+        raise errors.GovernmentError(errors.EVIDENCE_TYPE.format(types="、".join(EVIDENCE_TYPES)))
+    if (file.size or 0) > EVIDENCE_MAX_BYTES:
+        raise errors.GovernmentError(errors.EVIDENCE_SIZE.format(mb=EVIDENCE_MAX_BYTES >> 20))
+    evidence = ItemEvidence(item=item, file=file, name=name, uploaded_by=actor)
     evidence.save()
     audit_record(
         actor=actor,

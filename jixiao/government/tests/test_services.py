@@ -309,3 +309,13 @@ def test_target_set_while_setting_up_only(town):
             responsible=town.economy_person,
             target_value=Decimal(7000),
         )
+
+
+def test_evidence_type_is_checked(town, active):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = item_named(active, "依法行政")
+    script = SimpleUploadedFile("run.exe", b"MZ")
+    with pytest.raises(errors.GovernmentError, match="只接受以下格式"):
+        services.evidence_add(actor=town.economy_person, item=item, file=script)
+    assert not item.evidence.exists()
