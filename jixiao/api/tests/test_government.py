@@ -115,3 +115,20 @@ def test_self_evaluation_review_and_result(town, active, bearer):
     rows = {r["name"]: r for r in result["items"]}
     assert rows["依法行政"]["score"] == "7.00" and rows["依法行政"]["reviewed"] is True
     assert Decimal(result["parts"][0]["weighted"]) == Decimal(70)
+
+
+def test_item_list_queries_do_not_grow_with_items(town, active, bearer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = bearer(town.leader)
+    client = Client()
+    client.get("/api/government/items/", headers=headers)  # warm up
+    with CaptureQueriesContext(connection) as one:
+        first = client.get("/api/government/items/", headers=headers).json()
+    second = make_scheme(town, year=2027)
+    assign_all(town, second)
+    with CaptureQueriesContext(connection) as two:
+        both = client.get("/api/government/items/", headers=headers).json()
+    assert both["count"] == 2 * first["count"]
+    assert len(two.captured_queries) == len(one.captured_queries)
