@@ -101,3 +101,18 @@ def test_rule_sets_in_scope(client, world, bearer) -> None:  # type: ignore[no-u
     other = _get(client, f"/api/appraisal/rule-sets/{world.other_rule_set.pk}", head)
     assert other.status_code == 404
     assert _get(client, "/api/appraisal/rule-sets/", None).status_code == 401
+
+
+def test_session_writes_need_csrf_and_the_right_method(world) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    month = open_month(world)
+    sheet = sheet_of(month, world.dept)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world.head)
+    response = strict.put(
+        f"/api/appraisal/sheets/{sheet.pk}/scores", "{}", content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert strict.get(f"/api/appraisal/sheets/{sheet.pk}/submit").status_code == 405
+    assert strict.get(f"/api/appraisal/sheets/{sheet.pk}").status_code == 200
