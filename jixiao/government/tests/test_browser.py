@@ -124,6 +124,7 @@ def test_township_assessment_cycle(live_server, browser_page, tmp_path, settings
     page.get_by_test_id("upload").click()
     page.wait_for_load_state()
     assert "投资台账.txt" in page.get_by_test_id("evidence-list").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "government-item.png"), full_page=True)
     page.get_by_test_id("submit").click()
     page.wait_for_load_state()
     assert "待审核" in page.content()
@@ -164,11 +165,14 @@ def test_township_assessment_cycle(live_server, browser_page, tmp_path, settings
     satisfaction = next(s for s in result.items if s.item.indicator.name == "群众满意度")
     assert satisfaction.feed is not None and satisfaction.score > 0
 
+    page.screenshot(path=str(ARTIFACTS / "government-scheme.png"), full_page=True)
     # The result and the cadre summary.
     page.get_by_test_id("tab-result").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("result-total").inner_text() == str(result.total)
     assert "公众问卷" in page.content()
+    page.wait_for_timeout(500)  # the charts' animation
+    page.screenshot(path=str(ARTIFACTS / "government-result.png"), full_page=True)
     page.get_by_test_id("tab-cadres").click()
     page.wait_for_load_state()
     cadres = page.get_by_test_id("cadres-table").inner_text()
