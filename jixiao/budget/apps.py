@@ -90,6 +90,36 @@ class BudgetConfig(AppConfig):
         add(
             MenuEntry(
                 "预算绩效",
+                _("绩效自评"),
+                "budget:self_evaluations",
+                "clipboard-check",
+                evaluation.SELF_EVALUATION_VIEW,
+                order=50,
+            )
+        )
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("重点评价与再评价"),
+                "budget:evaluations",
+                "search",
+                (evaluation.EVALUATION_VIEW, evaluation.EVALUATION_ASSIGNED),
+                order=51,
+            )
+        )
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("评价结果应用"),
+                "budget:evaluation_proposal",
+                "graph-down-arrow",
+                evaluation.EVALUATION_VIEW,
+                order=52,
+            )
+        )
+        add(
+            MenuEntry(
+                "预算绩效",
                 _("年度设置"),
                 "budget:year_settings",
                 "sliders",

@@ -53,3 +53,8 @@ urlpatterns = [
 # Double monitoring and tracking (BUD-5, BUD-6) keep their own url modules.
 urlpatterns += monitoring_urls.urlpatterns + monitoring_intervention_urls.urlpatterns
 urlpatterns += result_urls.urlpatterns  # results, disclosure, reports (BUD-11…14)
+
+# Evaluation (BUD-7…BUD-10) keeps its own url module.
+from jixiao.budget.evaluation import urls as evaluation_urls  # noqa: E402
+
+urlpatterns += evaluation_urls.urlpatterns

@@ -23,6 +23,8 @@ SELF_EVALUATION_REVIEW_DEPARTMENT = "budget.self_evaluation.review_department"
 SELF_EVALUATION_REVIEW_FINANCE = "budget.self_evaluation.review_finance"
 EVALUATION_MANAGE = "budget.evaluation.manage"
 EVALUATION_VIEW = "budget.evaluation.view"
+# Held by third-party evaluators for the menu only: what they see comes from assignments.
+EVALUATION_ASSIGNED = "budget.evaluation.assigned"
 
 SELF_EVALUATION_WORKFLOW = "budget.self_evaluation"
 SUBJECT = "budget.self_evaluation"
@@ -41,6 +43,7 @@ GRANTS = {
         EVALUATION_VIEW,
     },
     Role.LEADER: {SELF_EVALUATION_VIEW, EVALUATION_VIEW},
+    Role.EVALUATOR: {EVALUATION_ASSIGNED},
 }
 
 LABELS = {

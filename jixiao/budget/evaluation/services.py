@@ -142,12 +142,12 @@ def evaluation_settings_set(
         "rounding": rounding,
         "fair_cut": fair_cut,
     }
-    changed = row.pk is None or any(
-        getattr(row, name) != new_values[name] for name in SCORING_SETTINGS
-    )
+    # Compared with what is in force (the defaults before a first save): results scored by
+    # the defaults are stale as soon as a first save changes them.
+    changed = any(getattr(row, name) != new_values[name] for name in SCORING_SETTINGS)
     for name, value in new_values.items():
         setattr(row, name, value)
-    if row.pk is not None and changed:
+    if changed:
         row.rule_version += 1
     row.full_clean()
     row.save()

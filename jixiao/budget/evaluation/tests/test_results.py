@@ -67,7 +67,7 @@ def test_grades_follow_the_years_thresholds(personas) -> None:
         good_min=D(70),
         fair_min=D(60),
     )
-    assert settings.version_label == f"{YEAR}.1"
+    assert settings.version_label == f"{YEAR}.2"  # the defaults were version 1
     evaluation = submitted(
         personas.unit_a,
         actuals={"新建改造供水工程": D(6)},
@@ -92,7 +92,7 @@ def test_grades_follow_the_years_thresholds(personas) -> None:
         good_min=D(80),
         fair_min=D(60),
     )
-    assert again.rule_version == 2
+    assert again.rule_version == 3
 
 
 def test_the_proposal_cuts_by_grade_with_totals(personas) -> None:
