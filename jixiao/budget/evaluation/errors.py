@@ -43,6 +43,7 @@ REASON_REQUIRED = "指标“{name}”调整得分须填写理由。"
 UNKNOWN_METHOD = "未知的评价方法或标准：{code}"
 JOB_RUNNING = "已有正在进行的重新计分任务。"
 SAMPLE_SIZE = "抽样数量应大于0。"
+NO_SURVEY = "该项目没有已发布且有答卷的满意度调查，或自评表中没有以百分比计的满意度指标。"
 
 
 class EvaluationError(DomainError):

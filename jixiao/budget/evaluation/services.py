@@ -310,6 +310,7 @@ def self_evaluation_create(
     evaluation.save()
     for item in items:
         item.self_evaluation = evaluation
+    surveyed = _feed_surveys(project, items)
     SelfEvaluationItem.objects.bulk_create(items)
     workflow.case_open(
         actor=actor,
@@ -325,7 +326,12 @@ def self_evaluation_create(
         action="budget.self_evaluation.create",
         obj=evaluation,
         organization_id=project.unit_id,
-        new={"project": project.pk, "items": len(items), "monitoring_form": form and form.pk},
+        new={
+            "project": project.pk,
+            "items": len(items),
+            "monitoring_form": form and form.pk,
+            "survey_items": [row.name for row in surveyed],
+        },
     )
     return evaluation
 
@@ -362,6 +368,52 @@ def score(evaluation: SelfEvaluation, rows: Sequence[SelfEvaluationItem], rules:
     )
 
 
+SURVEY_NOTE = "；完成值取自满意度调查：{note}"
+SATISFACTION_WORD = "满意度"
+PROJECT_SUBJECT_TYPE = "budget.project"
+
+
+def _explain_text(row: SelfEvaluationItem, text: str) -> str:
+    """The engine's explanation, followed by where a survey's value came from."""
+    if text and row.source == ItemSource.SURVEY and row.source_note:
+        return text + SURVEY_NOTE.format(note=row.source_note)
+    return text
+
+
+def is_satisfaction(row: SelfEvaluationItem) -> bool:
+    """A satisfaction indicator (满意度指标 / 服务对象满意度指标, or named …满意度) measured
+    as a percentage."""
+    named = any(SATISFACTION_WORD in text for text in (row.level1, row.level2, row.name))
+    return named and not row.is_qualitative and row.unit in ("%", "％")
+
+
+def survey_satisfaction(project: Project) -> tuple[Decimal, str] | None:
+    """The satisfaction rate (0–100) of the newest published survey about the project that
+    has one, with the survey's explanation; None without such a survey."""
+    from jixiao.surveys.queries import satisfaction, surveys_for_subject
+
+    for survey in surveys_for_subject(PROJECT_SUBJECT_TYPE, project.pk).order_by(
+        "-published_at", "-id"
+    ):
+        result = satisfaction(survey)
+        if result.rate is not None:
+            explain = " ".join(result.explain.split("\n"))
+            return result.rate, f"问卷“{survey.title}”（{result.answers}份答卷）{explain}"
+    return None
+
+
+def _feed_surveys(project: Project, rows: Sequence[SelfEvaluationItem]) -> list[SelfEvaluationItem]:
+    """Put the project's survey satisfaction rate into its satisfaction indicators."""
+    found = survey_satisfaction(project)
+    if found is None:
+        return []
+    rate, note = found
+    fed = [row for row in rows if is_satisfaction(row)]
+    for row in fed:
+        row.actual, row.source, row.source_note = rate, ItemSource.SURVEY, note
+    return fed
+
+
 def _store(
     evaluation: SelfEvaluation,
     rows: Sequence[SelfEvaluationItem],
@@ -373,7 +425,7 @@ def _store(
         result = outcome.items[n] if outcome is not None else None
         row.score = result.score if result else None
         row.computed_score = result.computed if result else None
-        row.explain = result.explain if result else ""
+        row.explain = _explain_text(row, result.explain) if result else ""
         row.flags = result.flags if result else []
     SelfEvaluationItem.objects.bulk_update(rows, SCORE_FIELDS)
     evaluation.execution_full = rules.execution_full
@@ -423,7 +475,7 @@ def explained(
         return rows
     for row, result in zip(rows, outcome.items, strict=True):
         if not row.explain:
-            row.explain = result.explain
+            row.explain = _explain_text(row, result.explain)
     return rows
 
 
@@ -690,36 +742,29 @@ def self_evaluation_withdraw(
 
 
 @transaction.atomic
-def self_evaluation_apply_satisfaction(
-    *,
-    actor: User | None,
-    self_evaluation: SelfEvaluation,
-    item: SelfEvaluationItem,
-    rate: Decimal,
-    explanation: str,
-) -> SelfEvaluation:
-    """Put a survey's satisfaction rate (0–100) as the actual value of a satisfaction
-    indicator; the survey's explanation is kept as the row's source and carried into the
-    row's score explanation. The table is rescored."""
+def self_evaluation_survey_refresh(
+    *, actor: User | None, self_evaluation: SelfEvaluation
+) -> list[SelfEvaluationItem]:
+    """Take the project's survey satisfaction rate again (more answers came in) into its
+    satisfaction indicators and rescore; the survey's explanation is kept as the rows' source
+    and carried into their score explanation. Returns the rows fed (none: no survey with a
+    rate, or no satisfaction indicator)."""
     evaluation = SelfEvaluation.objects.select_for_update().get(pk=self_evaluation.pk)
     _editable(actor, evaluation)
     rows = items_of(evaluation)
-    row = next((r for r in rows if r.pk == item.pk), None)
-    if row is None:
-        raise EvaluationError(errors.UNKNOWN_ITEM.format(pk=item.pk))
-    row.actual = rate
-    row.source = ItemSource.SURVEY
-    row.source_note = explanation
-    SelfEvaluationItem.objects.bulk_update([row], ["actual", "source", "source_note"])
+    fed = _feed_surveys(evaluation.project, rows)
+    if not fed:
+        raise EvaluationError(errors.NO_SURVEY)
+    SelfEvaluationItem.objects.bulk_update(fed, ["actual", "source", "source_note"])
     _try_score(evaluation, rows, rules_for(bureau_of(evaluation.unit), evaluation.fiscal_year))
     audit_record(
         actor=actor,
         action="budget.self_evaluation.survey",
         obj=evaluation,
         organization_id=evaluation.unit_id,
-        new={"item": row.pk, "rate": str(rate)},
+        new={"items": [row.pk for row in fed], "rate": str(fed[0].actual)},
     )
-    return evaluation
+    return fed
 
 
 # --- Evaluations -----------------------------------------------------------------------------

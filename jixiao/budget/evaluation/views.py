@@ -136,6 +136,15 @@ def self_evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
+        if request.POST.get("op") == "survey":
+            run_with_message(
+                request,
+                lambda: services.self_evaluation_survey_refresh(
+                    actor=request.user, self_evaluation=evaluation
+                ),
+                _("已引入满意度调查结果并重新计分。"),
+            )
+            return redirect("budget:self_evaluation", evaluation.pk)
         values = {
             name: request.POST[name] for name in services.HEADER_FIELDS if name in request.POST
         }
