@@ -35,6 +35,7 @@ NOT_SUBMITTED = "该事项尚未提交自评，不能考核。"
 PUBLISH_NOT_ACTIVE = "考核方案启动实施后才能公开。"
 ALREADY_PUBLISHED = "考核结果已公开。"
 NOT_PUBLISHED = "考核结果尚未公开。"
+BONUS_NEGATIVE = "加分不能为负数。"
 THRESHOLDS = "称职线应在0到优秀线之间，优秀线不超过100。"
 
 

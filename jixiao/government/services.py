@@ -190,12 +190,16 @@ def scheme_update(*, actor: User | None, scheme: Scheme, **fields: Any) -> Schem
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
+    # Checked before the instance changes, so a refusal leaves the caller's object intact.
+    after = {**{f: getattr(scheme, f) for f in allowed}, **fields}
+    _check_weights(after["quantitative_weight"], after["social_weight"])
+    if after["bonus_points"] < 0:
+        raise errors.GovernmentError(errors.BONUS_NEGATIVE)
+    if not 0 <= after["competent_min"] <= after["excellent_min"] <= HUNDRED:
+        raise errors.GovernmentError(errors.THRESHOLDS)
     old = snapshot(scheme, SCHEME_FIELDS)
     for key, value in fields.items():
         setattr(scheme, key, value)
-    _check_weights(scheme.quantitative_weight, scheme.social_weight)
-    if not 0 <= scheme.competent_min <= scheme.excellent_min <= HUNDRED:
-        raise errors.GovernmentError(errors.THRESHOLDS)
     scheme.full_clean()
     scheme.save(update_fields=list(fields))
     audit_record(

@@ -78,6 +78,10 @@ def test_scheme_refuses_bad_weights_and_outsiders(town):
         services.scheme_set_raters(
             actor=town.office, scheme=scheme, raters=[RaterSpec("考核组", Decimal(90), True)]
         )
+    with pytest.raises(errors.GovernmentError, match="加分不能为负数"):
+        services.scheme_update(actor=town.office, scheme=scheme, bonus_points=Decimal(-1))
+    with pytest.raises(errors.GovernmentError, match="称职线"):
+        services.scheme_update(actor=town.office, scheme=scheme, competent_min=Decimal(95))
     with pytest.raises(errors.GovernmentError, match="有且只有一个"):
         services.scheme_set_raters(
             actor=town.office, scheme=scheme, raters=[RaterSpec("分管领导", Decimal(100))]
