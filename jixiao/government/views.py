@@ -328,13 +328,24 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def my_items(request: HttpRequest) -> HttpResponse:
     items = list(queries.my_items(request.user).prefetch_related("values"))
     cases = queries.cases_by_item(items)
-    rows = queries.progress_rows(items, timezone.localdate())
+    today = timezone.localdate()
+    rows = queries.progress_rows(items, today)
+    done = (WorkflowState.SUBMITTED, WorkflowState.APPROVED)
     return render(
         request,
         "government/my_items.html",
         {
             "page_title": _("我的责任事项"),
-            "rows": [(r, cases.get(r.item.pk)) for r in rows],
+            "rows": [
+                (
+                    r,
+                    cases.get(r.item.pk),
+                    r.item.deadline is not None
+                    and r.item.deadline < today
+                    and getattr(cases.get(r.item.pk), "state", None) not in done,
+                )
+                for r in rows
+            ],
         },
     )
 

@@ -256,3 +256,19 @@ def test_value_entry_through_htmx_returns_the_values_card(town, active):
     response = person.post(url, {"period": "2030-04", "value": "1"}, headers=headers)
     assert "期间应为" in response.content.decode()
     assert item.values.count() == 1
+
+
+def test_my_items_flag_overdue_items(town, active):
+    from datetime import date
+
+    item = item_named(active, "固定资产投资完成额")
+    services.item_assign(
+        actor=town.office,
+        item=item,
+        office=town.economy,
+        responsible=town.economy_person,
+        standard="按月报送",
+        deadline=date(2020, 1, 1),
+    )
+    page = client_for(town.economy_person).get(reverse("government:my_items")).content.decode()
+    assert page.count('data-testid="overdue"') == 1
