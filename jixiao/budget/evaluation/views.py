@@ -35,6 +35,7 @@ from jixiao.budget.evaluation.models import (
 )
 from jixiao.budget.models import DeclarationKind
 from jixiao.budget.queries import get_project_for_user
+from jixiao.indicators.scoring import SheetError
 from jixiao.lib.actions import run_with_message
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, Role, User
@@ -168,8 +169,12 @@ def self_evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     outcome_problems = []
     if editable and evaluation.total is not None:
         rules = services.rules_for(services.bureau_of(evaluation.unit), evaluation.fiscal_year)
-        outcome = services.score(evaluation, rows, rules)
-        outcome_problems = services.submit_problems(evaluation, rows, outcome)
+        try:
+            outcome = services.score(evaluation, rows, rules)
+        except SheetError as exc:
+            outcome_problems = list(exc.messages)
+        else:
+            outcome_problems = services.submit_problems(evaluation, rows, outcome)
     problems.extend(outcome_problems)
     return render(
         request,
