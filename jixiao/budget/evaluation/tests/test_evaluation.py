@@ -263,3 +263,29 @@ def test_selection_by_sector_amount_warnings_and_sample(personas) -> None:
     a = queries.selection_candidates(personas.bureau, YEAR, sample=3, seed=7)
     b = queries.selection_candidates(personas.bureau, YEAR, sample=3, seed=7)
     assert len(a) == 3 and a == b
+
+
+def test_department_overall_expenditure_has_its_own_framework(personas) -> None:
+    from jixiao.budget import services as budget
+
+    declaration = budget.department_declaration_create(
+        actor=None,
+        unit=personas.unit_a,
+        fiscal_year=YEAR,
+        annual_total=D(800),
+        annual_fiscal=D(800),
+        basic_expenditure=D(500),
+        project_expenditure=D(300),
+    )
+    with pytest.raises(EvaluationError) as exc:
+        key(personas, declaration)
+    assert exc.value.message == errors.EVALUATION_KIND_PROJECT
+    evaluation = services.evaluation_create(
+        actor=personas.finance_reviewer,
+        bureau=personas.bureau,
+        project=declaration,
+        kind=EvaluationKind.DEPARTMENT,
+    )
+    levels = list(evaluation.items.values_list("level1", flat=True).distinct())
+    assert sorted(set(levels)) == sorted({"投入", "过程", "产出", "效果"})
+    assert sum(evaluation.items.values_list("full_score", flat=True)) == D(100)
