@@ -1,15 +1,27 @@
-"""Double monitoring in a real Chromium: the bureau opens a round, a unit fills its form with one
-indicator far behind and submits, the bureau computes the warnings and finds the red one on its
-dashboard, with the charts drawn, and clicks through to the project."""
+"""Issue 5's acceptance in a real Chromium: the bureau opens a round, a unit fills its form with
+one indicator far behind and submits, the bureau computes the warnings and finds the red one on
+its dashboard (charts drawn) and clicks through to the project; it requires a correction of that
+project, the unit answers; the bureau suspends another project and moves its money; the
+tracking report downloads as PDF with Chinese text."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from jixiao.budget.monitoring.models import FormState, MonitoringForm, MonitoringRound
+from jixiao.budget.monitoring import interventions, tracking
+from jixiao.budget.monitoring.models import (
+    CorrectionRequest,
+    CorrectionState,
+    FormState,
+    HoldKind,
+    MonitoringForm,
+    MonitoringRound,
+)
 from jixiao.budget.monitoring.tests.factories import YEAR, approved_project
 from jixiao.testing.browser import ARTIFACTS
 from jixiao.testing.factories import PASSWORD, make_personas
@@ -30,10 +42,11 @@ def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-d
     page.wait_for_url(f"{base}/")
 
 
-def test_round_form_warning_dashboard(live_server, browser_page):  # type: ignore[no-untyped-def]
+def test_round_warning_correction_suspension_tracking(live_server, browser_page):  # type: ignore[no-untyped-def]
     personas = make_personas()
-    approved_project(personas.unit_a, "A-1")
-    approved_project(personas.unit_b, "B-1")
+    a1 = approved_project(personas.unit_a, "A-1")
+    b1 = approved_project(personas.unit_b, "B-1", Decimal(600))
+    a2 = approved_project(personas.unit_a, "A-2")
     page, base = browser_page, live_server.url
 
     # The finance bureau opens the round of months 1-7 on the page.
@@ -98,3 +111,61 @@ def test_round_form_warning_dashboard(live_server, browser_page):  # type: ignor
     page.wait_for_url("**/monitoring/rounds/*/?*colour=red*")
     assert page.locator("tr[data-project='A-1']").count() == 1
     assert page.locator("tr[data-project='B-1']").count() == 0
+
+    # The bureau requires a correction of the red project; the unit answers it.
+    page.goto(f"{base}/budget/monitoring/corrections/new/?year={YEAR}&project={a1.pk}")
+    page.select_option("#id_round", str(round.pk))
+    page.fill("#id_requirement", "指标完成进度严重滞后，请说明原因并整改。")
+    page.fill("#id_deadline", (timezone.localdate() + timedelta(days=10)).isoformat())
+    page.get_by_test_id("require-correction").click()
+    page.wait_for_url(f"{base}/budget/monitoring/corrections/*/")
+    request = CorrectionRequest.objects.get(project=a1)
+
+    _login(page, base, "unit_a")
+    page.goto(f"{base}/budget/monitoring/corrections/{request.pk}/")
+    page.fill("#id_measures", "已召开推进会，施工队伍本月进场。")
+    page.get_by_test_id("submit-answer").click()
+    page.wait_for_load_state()
+    assert "已答复" in page.get_by_test_id("correction").inner_text()
+    assert CorrectionRequest.objects.get(pk=request.pk).state == CorrectionState.ANSWERED
+
+    # The bureau suspends another project and moves part of its money.
+    _login(page, base, "finance")
+    page.goto(f"{base}/budget/monitoring/projects/{b1.pk}/interventions/")
+    page.fill("#hold-reason", "实施条件变化，暂缓执行。")
+    page.get_by_test_id("suspend").click()
+    page.wait_for_load_state()
+    assert "已暂缓执行" in page.get_by_test_id("hold-state").inner_text()
+    assert interventions.active_hold(b1).kind == HoldKind.SUSPENDED
+    before = interventions.available_budget(b1), interventions.available_budget(a2)
+    page.get_by_test_id("reallocate-link").click()
+    page.wait_for_url(f"{base}/budget/monitoring/reallocations/new/*")
+    page.select_option("#id_target_1", str(a2.pk))
+    page.fill("#id_amount_1", "120.50")
+    page.fill("#id_reason", "暂缓项目资金调剂。")
+    page.get_by_test_id("confirm-reallocation").click()
+    page.wait_for_url(f"{base}/budget/monitoring/reallocations/*")
+    assert "调剂前后总额一致" in page.get_by_test_id("balanced").inner_text()
+    moved = Decimal("120.50")
+    assert interventions.available_budget(b1) == before[0] - moved
+    assert interventions.available_budget(a2) == before[1] + moved
+
+    # The unit's tracking report of the red project downloads as PDF, in Chinese.
+    record = tracking.tracking_start(
+        actor=personas.unit_a_operator,
+        project=a1,
+        round=round,
+        indicators=list(a1.annual_tree.indicators.filter(name=BEHIND)),
+    )
+    tracking.tracking_report_generate(actor=personas.unit_a_operator, record=record)
+    _login(page, base, "unit_a")
+    page.goto(f"{base}/budget/monitoring/tracking/{record.pk}/")
+    with page.expect_download() as info:
+        page.get_by_test_id("download-pdf").click()
+    text = subprocess.run(  # noqa: S603 (a fixed command on our own download)
+        ["pdftotext", str(info.value.path()), "-"],  # noqa: S607
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "绩效跟踪结果报告" in text and BEHIND in text
