@@ -156,3 +156,19 @@ def test_the_rules_page_starts_a_recompute_with_progress(personas) -> None:
         job.refresh_from_db()
     assert "100%" in response.content.decode() and "hx-post" not in response.content.decode()
     assert login(personas.unit_a_operator).post(step).status_code == 404
+
+
+def test_a_leader_reads_but_cannot_write(personas) -> None:
+    evaluation = services.self_evaluation_create(
+        actor=None, project=approved_project(personas.unit_a, "P001"), today=AFTER_YEAR
+    )
+    leader = login(personas.leader)
+    url = reverse("budget:self_evaluation", args=[evaluation.pk])
+    assert leader.get(url).status_code == 200
+    assert leader.post(url, {"op": "save", "conclusion": "x"}).status_code == 403
+    assert leader.get(reverse("budget:evaluation_proposal")).status_code == 200
+    assert leader.get(reverse("budget:evaluation_rules")).status_code == 404
+    review = key(personas, "P002", personas.unit_a)
+    action = reverse("budget:evaluation_action", args=[review.pk, "open"])
+    assert leader.get(action).status_code == 405
+    assert leader.post(action).status_code == 404  # read-only: not even found for writing
