@@ -322,4 +322,8 @@ def _regrade_evaluations(job: RecomputeJob, rules: Rules, now: Any) -> int:
 
 
 def history_of(self_evaluation: SelfEvaluation) -> QuerySet[ResultHistory]:
-    return ResultHistory.objects.filter(self_evaluation=self_evaluation).order_by("-recorded_at")
+    return (
+        ResultHistory.objects.filter(self_evaluation=self_evaluation)
+        .select_related("job")
+        .order_by("-recorded_at", "-id")
+    )

@@ -188,6 +188,7 @@ def self_evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "can_review": _can_review(request.user, case),
             "history": history(case),
+            "results": recompute.history_of(evaluation)[:20],
             "comments": comments_by_item(case),
             "problems": problems,
             "levels": [("achieved", "达成"), ("partly", "部分达成"), ("not_achieved", "未达成")],

@@ -155,6 +155,9 @@ def test_the_rules_page_starts_a_recompute_with_progress(personas) -> None:
         assert response.status_code == 200
         job.refresh_from_db()
     assert "100%" in response.content.decode() and "hx-post" not in response.content.decode()
+    evaluation = RecomputeJob.objects.get().history.get().self_evaluation
+    page = client.get(reverse("budget:self_evaluation", args=[evaluation.pk])).content.decode()
+    assert "优秀线调整" in page and f"{YEAR}.1 → {YEAR}.2" in page
     assert login(personas.unit_a_operator).post(step).status_code == 404
 
 
