@@ -235,15 +235,6 @@ class ControlNumber(models.Model):
 
 
 # Double monitoring (BUD-5) lives in its own package; imported here so Django finds its models.
-from jixiao.budget.monitoring.models import (  # noqa: E402, F401
-    IndicatorProgress,
-    MonitoringForm,
-    MonitoringRound,
-    MonitoringWarning,
-    SpendingRecord,
-    WarningThresholds,
-)
-
 # Evaluation (BUD-7…BUD-10) lives in its own package, imported here likewise.
 from jixiao.budget.evaluation.models import (  # noqa: E402, F401
     Evaluation,
@@ -256,4 +247,12 @@ from jixiao.budget.evaluation.models import (  # noqa: E402, F401
     SelfEvaluation,
     SelfEvaluationItem,
 )
-from jixiao.budget.evaluation.result_models import *  # noqa: E402, F401, F403 (results, BUD-11…14)
+from jixiao.budget.evaluation.result_models import *  # noqa: E402, F403 (results, BUD-11…14)
+from jixiao.budget.monitoring.models import (  # noqa: E402, F401
+    IndicatorProgress,
+    MonitoringForm,
+    MonitoringRound,
+    MonitoringWarning,
+    SpendingRecord,
+    WarningThresholds,
+)

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0006_results'),
+        ("budget", "0006_results"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='recomputejob',
-            name='refused',
-            field=models.PositiveIntegerField(default=0, verbose_name='无法计分数'),
+            model_name="recomputejob",
+            name="refused",
+            field=models.PositiveIntegerField(default=0, verbose_name="无法计分数"),
         ),
     ]
