@@ -1,6 +1,8 @@
-"""Issue 6 acceptance in a real Chromium, the evaluation part: a unit submits a prefilled
-self-evaluation; it is reviewed; the bureau re-evaluates; the grade appears; the next-year
-proposal shows the cut."""
+"""Issue 6 acceptance in a real Chromium: a unit submits a prefilled self-evaluation; it is
+reviewed; the bureau re-evaluates; the grade appears; the next-year proposal shows the cut; the
+result goes back to the unit with its problems and the unit answers a rectification task; the
+re-evaluation's report is issued, published after review and read on the public site without
+logging in."""
 
 from __future__ import annotations
 
@@ -12,6 +14,13 @@ from django.utils import timezone
 
 from jixiao.budget import services as budget
 from jixiao.budget.evaluation.models import Evaluation, ResultState, SelfEvaluation
+from jixiao.budget.evaluation.result_models import (
+    PerformanceReport,
+    Publication,
+    RectificationState,
+    ReportState,
+    ResultFeedback,
+)
 from jixiao.budget.monitoring import services as monitoring
 from jixiao.budget.monitoring.models import IndicatorProgress, MonitoringForm, SpendingRecord
 from jixiao.budget.tests.factories import fill_targets, make_project
@@ -134,3 +143,71 @@ def test_self_evaluate_review_reevaluate_grade_and_cut(live_server, browser_page
     assert "压减10%" in row.inner_text()
     assert "30.00" in page.get_by_test_id("proposal-total").inner_text()
     page.screenshot(path=str(ARTIFACTS / "evaluation-proposal.png"), full_page=True)
+
+    # The result goes back to the unit with two problems; the unit answers the first task.
+    year = f"?year={YEAR}"
+    page.goto(f"{base}/budget/results/{year}")
+    page.get_by_test_id("send-evaluation-SL-01").click()
+    page.wait_for_url(f"{base}/budget/results/send/evaluation/{reevaluation.pk}/")
+    page.fill("#id_problems", "完成数量与自评不符\n普及率目标未达到")
+    page.get_by_test_id("send-result").click()
+    page.wait_for_url(f"{base}/budget/results/feedback/*/")
+    feedback = ResultFeedback.objects.get()
+    assert feedback.tasks.count() == 2
+
+    _login(page, base, "unit_a")
+    page.goto(f"{base}/budget/results/feedback/{feedback.pk}/")
+    page.get_by_test_id("task-link").first.click()
+    page.wait_for_url(f"{base}/budget/results/rectification/*/")
+    page.fill("#id_measures", "已核实完成数量，修订自评并建立台账。")
+    page.set_input_files(
+        "#id_evidence",
+        files=[{"name": "整改报告.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}],
+    )
+    page.get_by_test_id("submit-answer").click()
+    page.wait_for_load_state()
+    assert "待验收" in page.get_by_test_id("task-state").inner_text()
+    task = feedback.tasks.get(position=1)
+    assert task.state == RectificationState.ANSWERED
+
+    # The bureau accepts the answer and issues the re-evaluation's report.
+    _login(page, base, "finance")
+    page.goto(f"{base}/budget/results/rectification/{task.pk}/")
+    page.get_by_test_id("accept-answer").click()
+    page.wait_for_load_state()
+    assert "已完成整改" in page.get_by_test_id("task-state").inner_text()
+    page.goto(f"{base}/budget/results/reports/{year}")
+    page.get_by_test_id("generate-evaluation-SL-01").click()
+    page.wait_for_url(f"{base}/budget/results/reports/*/")
+    page.get_by_test_id("issue-report").click()
+    page.wait_for_load_state()
+    assert "已印发" in page.get_by_test_id("report-state").inner_text()
+    report = PerformanceReport.objects.get(evaluation=reevaluation)
+    assert report.state == ReportState.ISSUED
+
+    # The unit proposes publishing it, the bureau approves, and anyone can read it.
+    _login(page, base, "unit_a")
+    page.goto(f"{base}/budget/results/publications/{year}")
+    page.select_option("#id_project", str(project.pk))
+    page.select_option("#id_kind", "report")
+    page.get_by_test_id("propose").click()
+    page.wait_for_url(f"{base}/budget/results/publications/*/")
+    publication = Publication.objects.get()
+    _login(page, base, "finance")
+    page.goto(f"{base}/budget/results/publications/{publication.pk}/")
+    page.get_by_test_id("approve-publication").click()
+    page.wait_for_load_state()
+    assert "已公开" in page.get_by_test_id("publication-state").inner_text()
+
+    visitor = page.context.browser.new_context(locale="zh-CN").new_page()
+    visitor.goto(f"{base}/public/")
+    visitor.get_by_text("预算绩效信息公开").first.click()
+    visitor.wait_for_url(f"{base}/budget/public/")
+    visitor.fill("#q", "SL-01")
+    visitor.get_by_test_id("public-search").click()
+    visitor.wait_for_load_state()
+    visitor.get_by_test_id("public-results").get_by_text(report.title).click()
+    visitor.wait_for_url(f"{base}/budget/public/{publication.pk}/")
+    assert visitor.get_by_test_id("public-title").inner_text() == report.title
+    assert "/login/" not in visitor.url
+    visitor.context.close()
