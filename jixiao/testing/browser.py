@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,3 +55,18 @@ def browser_page(live_server: object) -> Iterator[object]:
             context.close()
             browser.close()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def login(page: Any, base: str, username: str, password: str | None = None) -> None:
+    """Sign in as ``username`` on the login page (signing out first if someone is signed in);
+    waits for the home page."""
+    from jixiao.testing.factories import PASSWORD
+
+    page.goto(f"{base}/login/")
+    if page.locator("form[action='/logout/'] button").count():
+        page.click("form[action='/logout/'] button")
+        page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")

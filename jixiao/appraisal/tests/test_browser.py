@@ -10,22 +10,10 @@ from django.utils import timezone
 
 from jixiao.appraisal.models import AppraisalMonth, EmployeeScore, PayResult
 from jixiao.appraisal.services import case_of
-from jixiao.testing.browser import ARTIFACTS
-from jixiao.testing.factories import PASSWORD
+from jixiao.testing.browser import ARTIFACTS, login
 from jixiao.workflow.models import WorkflowState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login/")
-    if page.locator("form[action='/logout/'] button").count():
-        page.click("form[action='/logout/'] button")
-        page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def _type_row(page, username: str, values: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -51,14 +39,14 @@ def test_month_score_return_fix_approve_pay_explained(world, live_server, browse
     today = timezone.localdate()
 
     # The office opens the month.
-    _login(page, base, world.hr.username)
+    login(page, base, world.hr.username)
     page.goto(f"{base}/appraisal/")
     page.get_by_test_id("open-month").locator("button").click()
     page.wait_for_url(f"{base}/appraisal/months/*/")
     month = AppraisalMonth.objects.get(year=today.year, month=today.month)
 
     # The head scores with the keyboard, records a bonus and a penalty, and submits.
-    _login(page, base, world.head.username)
+    login(page, base, world.head.username)
     page.goto(f"{base}/appraisal/")
     page.get_by_test_id("my-sheet").click()
     page.wait_for_url(f"{base}/appraisal/sheets/*/")
@@ -86,7 +74,7 @@ def test_month_score_return_fix_approve_pay_explained(world, live_server, browse
     assert case_of(sheet).state == WorkflowState.SUBMITTED
 
     # The office returns it with its feedback.
-    _login(page, base, world.hr.username)
+    login(page, base, world.hr.username)
     page.goto(f"{base}/appraisal/review/")
     page.get_by_test_id(f"review-{world.dept.pk}").click()
     page.fill("#review-comment", "部门负责人本人得分偏高，请按细则重新评定")
@@ -95,7 +83,7 @@ def test_month_score_return_fix_approve_pay_explained(world, live_server, browse
     assert case_of(sheet).state == WorkflowState.RETURNED
 
     # The head sees the feedback, fixes the score and resubmits.
-    _login(page, base, world.head.username)
+    login(page, base, world.head.username)
     page.goto(f"{base}/appraisal/sheets/{sheet.pk}/")
     assert "请按细则重新评定" in page.get_by_test_id("review-comments").inner_text()
     _type_row(page, "head", ["40", "25", "15"])
@@ -106,7 +94,7 @@ def test_month_score_return_fix_approve_pay_explained(world, live_server, browse
     page.wait_for_load_state()
 
     # The office approves; pay is computed.
-    _login(page, base, world.hr.username)
+    login(page, base, world.hr.username)
     page.goto(f"{base}/appraisal/sheets/{sheet.pk}/")
     page.fill("#review-comment", "同意")
     page.get_by_test_id("approve").click()
@@ -118,7 +106,7 @@ def test_month_score_return_fix_approve_pay_explained(world, live_server, browse
     assert "1,300.00" in page.get_by_test_id("pay-results").inner_text()
 
     # The employee sees their own explanation, and not their colleague's.
-    _login(page, base, world.employee.username)
+    login(page, base, world.employee.username)
     page.goto(f"{base}/appraisal/mine/")
     page.get_by_test_id(f"my-month-{today.month}").click()
     explanation = page.get_by_test_id("pay-explanation").inner_text()

@@ -7,8 +7,8 @@ import pytest
 from jixiao.audit.models import AuditEvent
 from jixiao.budget.models import Project
 from jixiao.budget.services import case_of
-from jixiao.testing.browser import ARTIFACTS
-from jixiao.testing.factories import PASSWORD, make_personas
+from jixiao.testing.browser import ARTIFACTS, login
+from jixiao.testing.factories import make_personas
 from jixiao.workflow.models import WorkflowState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,17 +22,6 @@ INDICATORS = [
 ]
 
 
-def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login/")
-    if page.locator("form[action='/logout/'] button").count():
-        page.click("form[action='/logout/'] button")
-        page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def _status(page) -> str:  # type: ignore[no-untyped-def]
     return page.get_by_test_id("project-status").inner_text()
 
@@ -42,7 +31,7 @@ def test_declare_return_fix_approve_lock(live_server, browser_page):
     page, base = browser_page, live_server.url
 
     # The unit declares a new project above the ex-ante threshold.
-    _login(page, base, "unit_a")
+    login(page, base, "unit_a")
     page.goto(f"{base}/budget/projects/?year=2027")
     page.get_by_test_id("new-project").click()
     page.select_option("#id_unit", str(personas.unit_a.pk))
@@ -102,7 +91,7 @@ def test_declare_return_fix_approve_lock(live_server, browser_page):
 
     # The supervising department returns it with a comment on one indicator.
     quality = project.annual_tree.indicators.get(name="验收合格率")
-    _login(page, base, "edu_reviewer")
+    login(page, base, "edu_reviewer")
     page.goto(f"{base}/budget/review/")
     assert "乡村学校少年宫建设" in page.get_by_test_id("queue").inner_text()
     page.goto(f"{base}/budget/projects/{project.pk}/review/")
@@ -113,7 +102,7 @@ def test_declare_return_fix_approve_lock(live_server, browser_page):
     assert case_of(project).state == WorkflowState.RETURNED
 
     # The unit sees the comment, fixes the indicator and resubmits.
-    _login(page, base, "unit_a")
+    login(page, base, "unit_a")
     page.goto(f"{base}/budget/projects/{project.pk}/")
     assert "已退回" in _status(page)
     assert "合格率的依据请写明行业标准" in page.get_by_test_id("indicator-table").inner_text()
@@ -125,11 +114,11 @@ def test_declare_return_fix_approve_lock(live_server, browser_page):
     assert "待审核" in _status(page)
 
     # The department approves; the finance bureau approves with the budget amount.
-    _login(page, base, "edu_reviewer")
+    login(page, base, "edu_reviewer")
     page.goto(f"{base}/budget/projects/{project.pk}/review/")
     page.get_by_test_id("approve").click()
     page.wait_for_url(f"{base}/budget/review/")
-    _login(page, base, "finance")
+    login(page, base, "finance")
     page.goto(f"{base}/budget/projects/{project.pk}/review/")
     page.fill("#id_approved_amount", "550")
     page.fill("#id_comment", "同意，按550万元批复")
@@ -137,7 +126,7 @@ def test_declare_return_fix_approve_lock(live_server, browser_page):
     page.wait_for_url(f"{base}/budget/review/")
 
     # Approved and locked: no edit or submit buttons, the amount is shown.
-    _login(page, base, "unit_a")
+    login(page, base, "unit_a")
     page.goto(f"{base}/budget/projects/{project.pk}/")
     assert "已批复" in _status(page)
     assert page.get_by_test_id("approved-amount").inner_text() == "550.00"
@@ -157,6 +146,6 @@ def test_declare_return_fix_approve_lock(live_server, browser_page):
         "workflow.approve",
         "budget.project.approve",
     } <= actions
-    _login(page, base, "auditadmin")
+    login(page, base, "auditadmin")
     page.goto(f"{base}/audit/?action=workflow.return")
     assert "乡村学校少年宫建设" in page.locator("table").inner_text()

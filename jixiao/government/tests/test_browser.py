@@ -22,20 +22,9 @@ from jixiao.orgs import services as org_services
 from jixiao.orgs.models import Organization, Role
 from jixiao.surveys import services as survey_services
 from jixiao.surveys.models import Survey
-from jixiao.testing.browser import ARTIFACTS
+from jixiao.testing.browser import ARTIFACTS, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login/")
-    if page.locator("form[action='/logout/'] button").count():
-        page.click("form[action='/logout/'] button")
-        page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", data.DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def _township() -> tuple[Organization, dict[str, Organization], dict]:
@@ -63,7 +52,7 @@ def test_township_assessment_cycle(live_server, browser_page, tmp_path, settings
     page, base = browser_page, live_server.url
 
     # The leadership group's office sets the scheme up: 70/30, the default raters.
-    _login(page, base, "town_perf")
+    login(page, base, "town_perf", data.DEMO_PASSWORD)
     page.goto(f"{base}/government/")
     page.get_by_test_id("new-scheme").click()
     page.select_option("#id_organization", str(town.pk))
@@ -99,7 +88,7 @@ def test_township_assessment_cycle(live_server, browser_page, tmp_path, settings
     scheme.refresh_from_db()
 
     # The economy office's responsible person enters values, self-evaluates with evidence.
-    _login(page, base, "town_econ")
+    login(page, base, "town_econ", data.DEMO_PASSWORD)
     page.goto(f"{base}/government/mine/")
     mine = page.get_by_test_id("my-items").inner_text()
     assert "固定资产投资完成额" in mine and "机关作风" not in mine
@@ -130,7 +119,7 @@ def test_township_assessment_cycle(live_server, browser_page, tmp_path, settings
     assert "待审核" in page.content()
 
     # The leadership group's office scores it; the other items are scored as in the demo.
-    _login(page, base, "town_perf")
+    login(page, base, "town_perf", data.DEMO_PASSWORD)
     page.goto(f"{base}/government/review/")
     page.get_by_test_id("review-item").first.click()
     page.fill("#id_score", "9.5")

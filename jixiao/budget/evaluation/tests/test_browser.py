@@ -24,8 +24,8 @@ from jixiao.budget.evaluation.result_models import (
 from jixiao.budget.monitoring import services as monitoring
 from jixiao.budget.monitoring.models import IndicatorProgress, MonitoringForm, SpendingRecord
 from jixiao.budget.tests.factories import fill_targets, make_project
-from jixiao.testing.browser import ARTIFACTS
-from jixiao.testing.factories import PASSWORD, make_personas
+from jixiao.testing.browser import ARTIFACTS, login
+from jixiao.testing.factories import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 D = Decimal
@@ -37,17 +37,6 @@ EXPECTED = {  # the last monitoring round's expected year-end values
     "农村自来水普及率": D(93),
     "受益群众满意度": D(95),
 }
-
-
-def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login/")
-    if page.locator("form[action='/logout/'] button").count():
-        page.click("form[action='/logout/'] button")
-        page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def _approved_project(personas):  # type: ignore[no-untyped-def]
@@ -84,7 +73,7 @@ def test_self_evaluate_review_reevaluate_grade_and_cut(live_server, browser_page
     page, base = browser_page, live_server.url
 
     # The unit opens its prefilled table, explains the one shortfall and submits.
-    _login(page, base, "unit_a")
+    login(page, base, "unit_a")
     page.goto(f"{base}/budget/self-evaluations/?year={YEAR}")
     assert "尚未提交自评1个" in page.get_by_test_id("coverage-summary").inner_text()
     page.get_by_test_id("create-self").click()
@@ -105,7 +94,7 @@ def test_self_evaluate_review_reevaluate_grade_and_cut(live_server, browser_page
 
     # The supervising department and the bureau approve it.
     for reviewer in ("edu_reviewer", "finance"):
-        _login(page, base, reviewer)
+        login(page, base, reviewer)
         page.goto(f"{base}/budget/self-evaluations/{evaluation.pk}/")
         page.get_by_test_id("approve").click()
         page.wait_for_load_state()
@@ -155,7 +144,7 @@ def test_self_evaluate_review_reevaluate_grade_and_cut(live_server, browser_page
     feedback = ResultFeedback.objects.get()
     assert feedback.tasks.count() == 2
 
-    _login(page, base, "unit_a")
+    login(page, base, "unit_a")
     page.goto(f"{base}/budget/results/feedback/{feedback.pk}/")
     page.get_by_test_id("task-link").first.click()
     page.wait_for_url(f"{base}/budget/results/rectification/*/")
@@ -171,7 +160,7 @@ def test_self_evaluate_review_reevaluate_grade_and_cut(live_server, browser_page
     assert task.state == RectificationState.ANSWERED
 
     # The bureau accepts the answer and issues the re-evaluation's report.
-    _login(page, base, "finance")
+    login(page, base, "finance")
     page.goto(f"{base}/budget/results/rectification/{task.pk}/")
     page.get_by_test_id("accept-answer").click()
     page.wait_for_load_state()
@@ -186,14 +175,14 @@ def test_self_evaluate_review_reevaluate_grade_and_cut(live_server, browser_page
     assert report.state == ReportState.ISSUED
 
     # The unit proposes publishing it, the bureau approves, and anyone can read it.
-    _login(page, base, "unit_a")
+    login(page, base, "unit_a")
     page.goto(f"{base}/budget/results/publications/{year}")
     page.select_option("#id_project", str(project.pk))
     page.select_option("#id_kind", "report")
     page.get_by_test_id("propose").click()
     page.wait_for_url(f"{base}/budget/results/publications/*/")
     publication = Publication.objects.get()
-    _login(page, base, "finance")
+    login(page, base, "finance")
     page.goto(f"{base}/budget/results/publications/{publication.pk}/")
     page.get_by_test_id("approve-publication").click()
     page.wait_for_load_state()

@@ -23,23 +23,12 @@ from jixiao.budget.monitoring.models import (
     MonitoringRound,
 )
 from jixiao.budget.monitoring.tests.factories import YEAR, approved_project
-from jixiao.testing.browser import ARTIFACTS
-from jixiao.testing.factories import PASSWORD, make_personas
+from jixiao.testing.browser import ARTIFACTS, login
+from jixiao.testing.factories import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BEHIND = "新建改造供水工程"
-
-
-def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login/")
-    if page.locator("form[action='/logout/'] button").count():
-        page.click("form[action='/logout/'] button")
-        page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_round_warning_correction_suspension_tracking(live_server, browser_page):  # type: ignore[no-untyped-def]
@@ -50,7 +39,7 @@ def test_round_warning_correction_suspension_tracking(live_server, browser_page)
     page, base = browser_page, live_server.url
 
     # The finance bureau opens the round of months 1-7 on the page.
-    _login(page, base, "finance")
+    login(page, base, "finance")
     page.goto(f"{base}/budget/monitoring/")
     page.get_by_test_id("open-round").click()
     page.fill("#id_fiscal_year", str(YEAR))
@@ -62,7 +51,7 @@ def test_round_warning_correction_suspension_tracking(live_server, browser_page)
     assert f"{YEAR}年1-7月" in page.get_by_test_id("round-header").inner_text()
 
     # Unit A fills its form: one indicator far behind, first without the reasons.
-    _login(page, base, "unit_a")
+    login(page, base, "unit_a")
     page.goto(f"{base}/budget/monitoring/rounds/{round.pk}/")
     assert page.locator("tr[data-project='B-1']").count() == 0
     page.locator("tr[data-project='A-1'] [data-testid=open-form]").click()
@@ -90,7 +79,7 @@ def test_round_warning_correction_suspension_tracking(live_server, browser_page)
     assert MonitoringForm.objects.get(pk=form.pk).state == FormState.SUBMITTED
 
     # The bureau computes the warnings; the red one is on the dashboard, charts drawn.
-    _login(page, base, "finance")
+    login(page, base, "finance")
     page.goto(f"{base}/budget/monitoring/rounds/{round.pk}/")
     page.get_by_test_id("compute").click()
     page.wait_for_url(f"{base}/budget/monitoring/rounds/{round.pk}/")
@@ -121,7 +110,7 @@ def test_round_warning_correction_suspension_tracking(live_server, browser_page)
     page.wait_for_url(f"{base}/budget/monitoring/corrections/*/")
     request = CorrectionRequest.objects.get(project=a1)
 
-    _login(page, base, "unit_a")
+    login(page, base, "unit_a")
     page.goto(f"{base}/budget/monitoring/corrections/{request.pk}/")
     page.fill("#id_measures", "已召开推进会，施工队伍本月进场。")
     page.get_by_test_id("submit-answer").click()
@@ -130,7 +119,7 @@ def test_round_warning_correction_suspension_tracking(live_server, browser_page)
     assert CorrectionRequest.objects.get(pk=request.pk).state == CorrectionState.ANSWERED
 
     # The bureau suspends another project and moves part of its money.
-    _login(page, base, "finance")
+    login(page, base, "finance")
     page.goto(f"{base}/budget/monitoring/projects/{b1.pk}/interventions/")
     page.fill("#hold-reason", "实施条件变化，暂缓执行。")
     page.get_by_test_id("suspend").click()
@@ -158,7 +147,7 @@ def test_round_warning_correction_suspension_tracking(live_server, browser_page)
         indicators=list(a1.annual_tree.indicators.filter(name=BEHIND)),
     )
     tracking.tracking_report_generate(actor=personas.unit_a_operator, record=record)
-    _login(page, base, "unit_a")
+    login(page, base, "unit_a")
     page.goto(f"{base}/budget/monitoring/tracking/{record.pk}/")
     with page.expect_download() as info:
         page.get_by_test_id("download-pdf").click()
