@@ -36,9 +36,12 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Tests run in TEST_WORKERS processes (pytest-xdist), each with its own test database.
+TEST_WORKERS ?= 2
+
 test: setup lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	DATABASE_CONN_MAX_AGE=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DATABASE_CONN_MAX_AGE=0 $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) bench/scoring.py $(BENCH_ARGS)
