@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from jixiao.api.schemas import Error, OrgRef, ValidationErrorOut
+from jixiao.api.schemas import CommentIn, Error, OrgRef, ValidationErrorOut
 from jixiao.appraisal import permissions as p
 from jixiao.appraisal import queries, services
 from jixiao.appraisal.models import (
@@ -128,10 +128,6 @@ class ScoresIn(Schema):
     scores: dict[int, dict[int, Decimal | None]] = Field(
         description="员工 id → {考核项目 id: 得分}；null 清除该项"
     )
-
-
-class CommentIn(Schema):
-    comment: str = ""
 
 
 class PayOut(Schema):

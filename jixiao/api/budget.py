@@ -28,7 +28,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
-from jixiao.api.schemas import Error, OrgRef, ValidationErrorOut
+from jixiao.api.schemas import CommentIn, Error, OrgRef, PersonRef, ValidationErrorOut
 from jixiao.budget import errors as budget_errors
 from jixiao.budget import permissions as actions
 from jixiao.budget import queries, services
@@ -73,12 +73,6 @@ TargetDirection = Literal["gte", "lte", "eq"]
 
 
 # --- Shapes ----------------------------------------------------------------------------------
-
-
-class PersonRef(Schema):
-    id: int
-    username: str
-    full_name: str
 
 
 class WorkflowOut(Schema):
@@ -341,10 +335,6 @@ class TargetUpdateIn(Schema):
     standard_value: IndicatorValue | None = None
     previous_values: dict[str, str] = Field(None)
     explanation: str = Field(None)
-
-
-class CommentIn(Schema):
-    comment: str = Field("", description="说明")
 
 
 class ApproveIn(CommentIn):

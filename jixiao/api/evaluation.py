@@ -21,7 +21,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from jixiao.api.schemas import Error, OrgRef, ValidationErrorOut
+from jixiao.api.schemas import CommentIn, Error, OrgRef, ProjectRef, ValidationErrorOut
 from jixiao.budget.evaluation import queries
 from jixiao.budget.evaluation.models import (
     Evaluation,
@@ -52,13 +52,6 @@ _WRITE: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: V
 
 
 # --- Shapes ------------------------------------------------------------------------------------
-
-
-class ProjectRef(Schema):
-    id: int
-    code: str
-    name: str
-    fiscal_year: int
 
 
 def _grade(code: str) -> str:
@@ -258,10 +251,6 @@ class TaskOut(Schema):
     @staticmethod
     def resolve_answers(obj: RectificationTask) -> list[Any]:
         return list(obj.answers.order_by("id"))
-
-
-class CommentIn(Schema):
-    comment: str = Field("", description="验收意见（退回时必填）")
 
 
 class PublicationOut(Schema):

@@ -21,7 +21,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from jixiao.api.schemas import Error, OrgRef, ValidationErrorOut
+from jixiao.api.schemas import Error, OrgRef, PersonRef, ValidationErrorOut
 from jixiao.government import queries, services, social
 from jixiao.government.models import Item, ItemValue, Part, Scheme, SchemeState
 from jixiao.government.scoring import ItemScore, SchemeResult, scheme_result
@@ -39,12 +39,6 @@ _WRITE_ERRORS: dict[int, Any] = {
 
 Score = Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2)]
 Value = Annotated[Decimal, Field(max_digits=20, decimal_places=6)]
-
-
-class PersonRef(Schema):
-    id: int
-    username: str
-    full_name: str
 
 
 class RaterOut(Schema):

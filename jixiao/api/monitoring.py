@@ -26,7 +26,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 from pydantic import ConfigDict
 
-from jixiao.api.schemas import Error, OrgRef, ValidationErrorOut
+from jixiao.api.schemas import Error, OrgRef, ProjectRef, ValidationErrorOut
 from jixiao.budget import permissions as actions
 from jixiao.budget.monitoring import queries, services
 from jixiao.budget.monitoring import warnings as rules
@@ -133,12 +133,6 @@ class RoundOpenIn(Schema):
     due_at: datetime = Field(description="单位填报截止时间（带时区）")
     name: str = Field("", max_length=100, description="名称；不填按期间命名")
     description: str = Field("", description="填报说明")
-
-
-class ProjectRef(Schema):
-    id: int
-    code: str
-    name: str
 
 
 class FormListOut(Schema):

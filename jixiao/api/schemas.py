@@ -27,6 +27,26 @@ class OrgRef(Schema):
     code: str
 
 
+class PersonRef(Schema):
+    id: int
+    username: str
+    full_name: str
+
+
+class ProjectRef(Schema):
+    """A budget project named in another answer (a monitoring form, a warning, an evaluation).
+    One schema for all of them: the OpenAPI document keeps one component per name."""
+
+    id: int
+    code: str
+    name: str
+    fiscal_year: int
+
+
+class CommentIn(Schema):
+    comment: str = Field("", description="说明（退回时必填）")
+
+
 class OrgOut(Schema):
     id: int
     name: str = Field(description="名称")
