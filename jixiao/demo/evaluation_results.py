@@ -31,8 +31,8 @@ from jixiao.budget.evaluation.results import (
     rules,
 )
 from jixiao.budget.evaluation.results.actions import RESULTS_MANAGE
-from jixiao.budget.evaluation.results.common import people
 from jixiao.orgs.models import Organization, OrgKind
+from jixiao.orgs.permissions import holders
 
 FALLBACK_PROBLEMS = (
     "部分绩效指标设置不够细化、量化，难以准确衡量项目实施效果。",
@@ -149,7 +149,7 @@ def _reports(
         reports.report_generate(
             actor=None, kind=ReportKind.UNIT, organization=selves[0].unit, fiscal_year=year
         )
-    if people(bureau, RESULTS_MANAGE):
+    if holders(bureau, RESULTS_MANAGE):
         reports.report_generate(
             actor=None, kind=ReportKind.SUMMARY, organization=bureau, fiscal_year=year
         )

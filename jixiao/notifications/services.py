@@ -41,6 +41,31 @@ def notification_send(
     return note
 
 
+def notify_holders(
+    *,
+    organization: Any,
+    action: str,
+    actor: Any,
+    title: str,
+    link: str,
+    dedupe_key: str,
+    body: str = "",
+) -> None:
+    """Tell the people holding ``action`` over ``organization`` (but not ``actor``), once the
+    current transaction commits."""
+    from jixiao.orgs.permissions import holders
+
+    recipients = [p for p in holders(organization, action) if p.pk != getattr(actor, "pk", None)]
+
+    def send() -> None:
+        for recipient in recipients:
+            notification_send(
+                recipient=recipient, title=title, body=body, link=link, dedupe_key=dedupe_key
+            )
+
+    transaction.on_commit(send)
+
+
 def _mail(pk: int) -> None:
     note = Notification.objects.select_related("recipient").get(pk=pk)
     try:

@@ -90,6 +90,19 @@ def roles_with(action: str) -> set[str]:
     return {role for role, actions in _ROLE_ACTIONS.items() if action in actions}
 
 
+def holders(organization: Organization, action: str) -> list[User]:
+    """Active people who hold ``action`` over ``organization``: a role assigned at it or at
+    one of its ancestors (one query)."""
+    from jixiao.orgs.models import User
+
+    path = organization.path
+    prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "."]
+    ids = RoleAssignment.objects.filter(
+        role__in=roles_with(action), organization__path__in=prefixes, user__is_active=True
+    ).values("user_id")
+    return list(User.objects.filter(pk__in=ids))
+
+
 def business_reader_roles() -> set[str]:
     return set(_BUSINESS_READERS)
 

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from jixiao.notifications.services import notification_send
 from jixiao.orgs import permissions as perms
-from jixiao.orgs.models import RoleAssignment, User
+from jixiao.orgs.models import User
 from jixiao.workflow.definitions import get_definition
 from jixiao.workflow.models import WorkflowCase, WorkflowState
 
@@ -27,12 +27,7 @@ def reviewers(case: WorkflowCase) -> list[User]:
     if case.current_level is None or case.reviewing_organization is None:
         return []
     action = get_definition(case.definition_key).levels[case.current_level].action
-    org = case.reviewing_organization
-    prefixes = [org.path[: i + 1] for i, ch in enumerate(org.path) if ch == "."]
-    user_ids = RoleAssignment.objects.filter(
-        role__in=perms.roles_with(action), organization__path__in=prefixes, user__is_active=True
-    ).values("user_id")
-    return list(User.objects.filter(pk__in=user_ids))
+    return perms.holders(case.reviewing_organization, action)
 
 
 def after_step(case: WorkflowCase, actor: Any) -> None:

@@ -54,9 +54,9 @@ from jixiao.budget.monitoring.models import (
 from jixiao.budget.monitoring.services import approved_projects, form_reopen
 from jixiao.budget.services import SUBJECT
 from jixiao.indicators.models import Indicator
-from jixiao.notifications.services import notification_send
+from jixiao.notifications.services import notify_holders
 from jixiao.orgs import permissions as perms
-from jixiao.orgs.models import Organization, OrgKind, RoleAssignment, User
+from jixiao.orgs.models import Organization, OrgKind, User
 from jixiao.workflow.models import WorkflowCase
 
 MANAGE, FILL, VIEW = actions.MONITORING_MANAGE, actions.MONITORING_FILL, actions.MONITORING_VIEW
@@ -122,29 +122,6 @@ def bureau_of(project: Project) -> Organization:
 
 def money(value: Decimal) -> str:
     return f"{value:,.2f}"
-
-
-def _people(organization: Organization, action: str) -> list[User]:
-    """Active people holding ``action`` over ``organization`` (one query)."""
-    path = organization.path
-    prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "."]
-    ids = RoleAssignment.objects.filter(
-        role__in=perms.roles_with(action), organization__path__in=prefixes, user__is_active=True
-    ).values("user_id")
-    return list(User.objects.filter(pk__in=ids))
-
-
-def _notify(
-    organization: Organization, action: str, actor: User | None, title: str, link: str, key: str
-) -> None:
-    """Tell the people of ``organization`` holding ``action``, after commit."""
-    recipients = [p for p in _people(organization, action) if p.pk != getattr(actor, "pk", None)]
-
-    def send() -> None:
-        for person in recipients:
-            notification_send(recipient=person, title=title, link=link, dedupe_key=key)
-
-    transaction.on_commit(send)
 
 
 def _approved_ids(project_ids: Iterable[int]) -> set[int]:
@@ -238,13 +215,13 @@ def correction_require(
             "warnings": len(warnings),
         },
     )
-    _notify(
-        project.unit,
-        FILL,
-        actor,
-        f"整改要求：{project.name}（{deadline.isoformat()}前答复）",
-        correction_url(request),
-        f"correction:{request.pk}:require",
+    notify_holders(
+        organization=project.unit,
+        action=FILL,
+        actor=actor,
+        title=f"整改要求：{project.name}（{deadline.isoformat()}前答复）",
+        link=correction_url(request),
+        dedupe_key=f"correction:{request.pk}:require",
     )
     return request
 
@@ -297,13 +274,13 @@ def correction_answer(
             "attachment": answer.attachment.name or "",
         },
     )
-    _notify(
-        request.bureau,
-        MANAGE,
-        actor,
-        f"整改答复待审核：{request.project.name}",
-        correction_url(request),
-        f"correction:{request.pk}:answer:{answer.pk}",
+    notify_holders(
+        organization=request.bureau,
+        action=MANAGE,
+        actor=actor,
+        title=f"整改答复待审核：{request.project.name}",
+        link=correction_url(request),
+        dedupe_key=f"correction:{request.pk}:answer:{answer.pk}",
     )
     return answer
 
@@ -336,13 +313,13 @@ def _decide(
         new={"state": request.state, "answer": answer.pk, "comment": answer.comment},
     )
     verdict = "整改已办结" if accepted else "整改答复被退回"
-    _notify(
-        request.project.unit,
-        FILL,
-        actor,
-        f"{verdict}：{request.project.name}",
-        correction_url(request),
-        f"correction:{request.pk}:decide:{answer.pk}",
+    notify_holders(
+        organization=request.project.unit,
+        action=FILL,
+        actor=actor,
+        title=f"{verdict}：{request.project.name}",
+        link=correction_url(request),
+        dedupe_key=f"correction:{request.pk}:decide:{answer.pk}",
     )
     return request
 
@@ -441,13 +418,13 @@ def _hold(actor: User | None, project: Project, kind: str, reason: str) -> Proje
         old={"hold": current.kind if current else ""},
         new={"hold": kind, "reason": hold.reason},
     )
-    _notify(
-        project.unit,
-        FILL,
-        actor,
-        f"项目{hold.get_kind_display()}执行：{project.name}",
-        PROJECT_LINK.format(pk=project.pk),
-        f"hold:{hold.pk}",
+    notify_holders(
+        organization=project.unit,
+        action=FILL,
+        actor=actor,
+        title=f"项目{hold.get_kind_display()}执行：{project.name}",
+        link=PROJECT_LINK.format(pk=project.pk),
+        dedupe_key=f"hold:{hold.pk}",
     )
     return hold
 
@@ -484,13 +461,13 @@ def project_resume(*, actor: User | None, project: Project, reason: str = "") ->
         old={"hold": HoldKind.SUSPENDED},
         new={"hold": "", "reason": hold.end_reason},
     )
-    _notify(
-        project.unit,
-        FILL,
-        actor,
-        f"项目恢复执行：{project.name}",
-        PROJECT_LINK.format(pk=project.pk),
-        f"hold:{hold.pk}:resume",
+    notify_holders(
+        organization=project.unit,
+        action=FILL,
+        actor=actor,
+        title=f"项目恢复执行：{project.name}",
+        link=PROJECT_LINK.format(pk=project.pk),
+        dedupe_key=f"hold:{hold.pk}:resume",
     )
     return hold
 

@@ -29,12 +29,14 @@ from jixiao.budget.evaluation.result_models import (
 )
 from jixiao.budget.evaluation.results import errors
 from jixiao.budget.evaluation.results.actions import RESULTS_ANSWER, RESULTS_MANAGE, RESULTS_VIEW
-from jixiao.budget.evaluation.results.common import bureau_of, department_of, notify, person
+from jixiao.budget.evaluation.results.common import bureau_of, person
 from jixiao.budget.evaluation.results.errors import ResultsError
 from jixiao.budget.evaluation.scoring import GRADE_LABELS
 from jixiao.budget.evaluation.services import _prefill_items, is_approved
 from jixiao.budget.models import Project
+from jixiao.budget.services import supervising_department
 from jixiao.lib import function_classes
+from jixiao.notifications.services import notify_holders
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, User
 
@@ -188,7 +190,7 @@ def publication_propose(
     if live.exists():
         raise ResultsError(errors.PUBLICATION_PENDING.format(kind=PublicationKind(kind).label))
     bureau = bureau_of(project.unit)
-    department = project.department or department_of(project.unit)
+    department = project.department or supervising_department(project.unit)
     publication = Publication(
         bureau=bureau,
         fiscal_year=project.fiscal_year,
@@ -213,13 +215,13 @@ def publication_propose(
         organization_id=project.unit_id,
         new={"kind": kind, "project": project.pk, "report": publication.report_id},
     )
-    notify(
-        bureau,
-        RESULTS_MANAGE,
-        actor,
-        f"绩效信息公开待审核：{publication.title}",
-        PUBLICATION_LINK.format(pk=publication.pk),
-        f"publication:{publication.pk}:propose",
+    notify_holders(
+        organization=bureau,
+        action=RESULTS_MANAGE,
+        actor=actor,
+        title=f"绩效信息公开待审核：{publication.title}",
+        link=PUBLICATION_LINK.format(pk=publication.pk),
+        dedupe_key=f"publication:{publication.pk}:propose",
     )
     return publication
 
@@ -253,13 +255,13 @@ def publication_approve(
         old={"state": PublicationState.PROPOSED},
         new={"state": publication.state},
     )
-    notify(
-        publication.unit,
-        RESULTS_ANSWER,
-        actor,
-        f"已公开：{publication.title}",
-        PUBLICATION_LINK.format(pk=publication.pk),
-        f"publication:{publication.pk}:published",
+    notify_holders(
+        organization=publication.unit,
+        action=RESULTS_ANSWER,
+        actor=actor,
+        title=f"已公开：{publication.title}",
+        link=PUBLICATION_LINK.format(pk=publication.pk),
+        dedupe_key=f"publication:{publication.pk}:published",
     )
     return publication
 
@@ -284,13 +286,13 @@ def publication_reject(
         old={"state": PublicationState.PROPOSED},
         new={"state": publication.state, "comment": publication.review_comment},
     )
-    notify(
-        publication.unit,
-        RESULTS_ANSWER,
-        actor,
-        f"不予公开：{publication.title}",
-        PUBLICATION_LINK.format(pk=publication.pk),
-        f"publication:{publication.pk}:rejected",
+    notify_holders(
+        organization=publication.unit,
+        action=RESULTS_ANSWER,
+        actor=actor,
+        title=f"不予公开：{publication.title}",
+        link=PUBLICATION_LINK.format(pk=publication.pk),
+        dedupe_key=f"publication:{publication.pk}:rejected",
     )
     return publication
 

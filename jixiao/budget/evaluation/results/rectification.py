@@ -39,16 +39,12 @@ from jixiao.budget.evaluation.result_models import (
 )
 from jixiao.budget.evaluation.results import errors
 from jixiao.budget.evaluation.results.actions import RESULTS_ANSWER, RESULTS_MANAGE, RESULTS_VIEW
-from jixiao.budget.evaluation.results.common import (
-    add_months,
-    bureau_of,
-    notify,
-    person,
-    result_settings,
-)
+from jixiao.budget.evaluation.results.common import bureau_of, person, result_settings
 from jixiao.budget.evaluation.results.errors import ResultsError
+from jixiao.notifications.services import notify_holders
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, User
+from jixiao.periods.dates import add_months
 
 FEEDBACK_LINK = "/budget/results/feedback/{pk}/"
 TASK_LINK = "/budget/results/rectification/{pk}/"
@@ -168,13 +164,13 @@ def feedback_send(
     title = f"评价结果反馈：{project.name}（{feedback.get_grade_display() or '未定级'}）"
     if tasks:
         title += f"，{len(tasks)}项问题须在{deadline.isoformat()}前整改"
-    notify(
-        project.unit,
-        RESULTS_ANSWER,
-        actor,
-        title,
-        FEEDBACK_LINK.format(pk=feedback.pk),
-        f"feedback:{feedback.pk}",
+    notify_holders(
+        organization=project.unit,
+        action=RESULTS_ANSWER,
+        actor=actor,
+        title=title,
+        link=FEEDBACK_LINK.format(pk=feedback.pk),
+        dedupe_key=f"feedback:{feedback.pk}",
     )
     return feedback
 
@@ -218,13 +214,13 @@ def rectification_add(
         organization_id=feedback.unit_id,
         new={"problem": task.problem, "deadline": deadline.isoformat()},
     )
-    notify(
-        feedback.unit,
-        RESULTS_ANSWER,
-        actor,
-        f"整改任务：{feedback.project.name}（{deadline.isoformat()}前答复）",
-        TASK_LINK.format(pk=task.pk),
-        f"rectification:{task.pk}:add",
+    notify_holders(
+        organization=feedback.unit,
+        action=RESULTS_ANSWER,
+        actor=actor,
+        title=f"整改任务：{feedback.project.name}（{deadline.isoformat()}前答复）",
+        link=TASK_LINK.format(pk=task.pk),
+        dedupe_key=f"rectification:{task.pk}:add",
     )
     return task
 
@@ -271,13 +267,13 @@ def rectification_answer(
         old={"state": before},
         new={"state": task.state, "measures": answer.measures, "evidence": answer.evidence.name},
     )
-    notify(
-        task.feedback.bureau,
-        RESULTS_MANAGE,
-        actor,
-        f"整改答复待验收：{task.project.name}",
-        TASK_LINK.format(pk=task.pk),
-        f"rectification:{task.pk}:answer:{answer.pk}",
+    notify_holders(
+        organization=task.feedback.bureau,
+        action=RESULTS_MANAGE,
+        actor=actor,
+        title=f"整改答复待验收：{task.project.name}",
+        link=TASK_LINK.format(pk=task.pk),
+        dedupe_key=f"rectification:{task.pk}:answer:{answer.pk}",
     )
     return answer
 
@@ -309,13 +305,13 @@ def _decide(
         new={"state": task.state, "comment": answer.comment},
     )
     title = "整改已验收通过" if accepted else "整改答复被退回，请重新答复"
-    notify(
-        task.unit,
-        RESULTS_ANSWER,
-        actor,
-        f"{title}：{task.project.name}",
-        TASK_LINK.format(pk=task.pk),
-        f"rectification:{task.pk}:{decision}:{answer.pk}",
+    notify_holders(
+        organization=task.unit,
+        action=RESULTS_ANSWER,
+        actor=actor,
+        title=f"{title}：{task.project.name}",
+        link=TASK_LINK.format(pk=task.pk),
+        dedupe_key=f"rectification:{task.pk}:{decision}:{answer.pk}",
     )
     return task
 

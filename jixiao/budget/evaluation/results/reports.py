@@ -47,7 +47,7 @@ from jixiao.budget.evaluation.results import errors
 from jixiao.budget.evaluation.results.accountability import department_scores
 from jixiao.budget.evaluation.results.actions import RESULTS_ANSWER, RESULTS_MANAGE, RESULTS_VIEW
 from jixiao.budget.evaluation.results.charts import Bar, bar_chart
-from jixiao.budget.evaluation.results.common import bureau_of, people, person
+from jixiao.budget.evaluation.results.common import bureau_of, person
 from jixiao.budget.evaluation.results.errors import ResultsError
 from jixiao.budget.evaluation.scoring import GRADE_LABELS
 from jixiao.budget.models import Project
@@ -295,7 +295,7 @@ def _scope_user(bureau: Organization, actor: User | None) -> User:
     managing the bureau's results."""
     if actor is not None and perms.can(actor, evaluation_actions.EVALUATION_VIEW, bureau):
         return actor
-    managers = people(bureau, RESULTS_MANAGE)
+    managers = perms.holders(bureau, RESULTS_MANAGE)
     if not managers:
         raise ResultsError(errors.NO_BUREAU)
     return managers[0]

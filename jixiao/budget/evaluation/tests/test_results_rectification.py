@@ -16,13 +16,13 @@ from jixiao.audit.models import AuditEvent
 from jixiao.budget.evaluation import services as evaluation_services
 from jixiao.budget.evaluation.result_models import RectificationState, RectificationTask
 from jixiao.budget.evaluation.results import errors, rectification, rules
-from jixiao.budget.evaluation.results.common import add_months
 from jixiao.budget.evaluation.results.errors import ResultsError
 from jixiao.budget.evaluation.tests.factories import approved, submitted
 from jixiao.budget.evaluation.tests.results_factories import finished_key, sent
 from jixiao.budget.monitoring.tests.factories import YEAR, approved_project
 from jixiao.notifications.models import Notification
 from jixiao.orgs.errors import PermissionDeniedError
+from jixiao.periods.dates import add_months
 
 D = Decimal
 pytestmark = pytest.mark.django_db
