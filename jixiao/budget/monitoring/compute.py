@@ -38,7 +38,8 @@ from jixiao.budget.monitoring.models import (
     MonitoringWarning,
     SpendingRecord,
 )
-from jixiao.budget.monitoring.services import ensure_open, require
+from jixiao.budget.monitoring.services import ensure_open
+from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import User
 
 GREEN = rules.GREEN
@@ -68,7 +69,7 @@ class ComputeResult:
 def round_compute_warnings(*, actor: User | None, round: MonitoringRound) -> ComputeResult:
     """Replace the round's warnings by those of its current data (finance bureau only).
     Running it twice on the same data writes the same warnings."""
-    require(actor, actions.MONITORING_MANAGE, round.bureau)
+    perms.require(actor, actions.MONITORING_MANAGE, round.bureau)
     round = MonitoringRound.objects.select_for_update().get(pk=round.pk)  # one run at a time
     ensure_open(round)
     return compute_locked(actor=actor, round=round)

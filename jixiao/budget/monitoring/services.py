@@ -62,11 +62,6 @@ FIELD_LABELS = {
 MAX_AMOUNT = Decimal(10) ** 14  # MONEY: 18 digits, 4 decimals
 
 
-def require(actor: User | None, action: str, organization: Organization) -> None:
-    if actor is not None and not perms.can(actor, action, organization):
-        raise PermissionDeniedError(NO_PERMISSION)
-
-
 def _person(actor: User | None) -> User | None:
     return actor if actor is not None and actor.pk else None
 
@@ -92,7 +87,7 @@ def thresholds_set(
 ) -> WarningThresholds:
     """Set the bureau's warning thresholds for a year. Open rounds of that year take them
     (their next computation uses them); closed rounds keep the thresholds they used."""
-    require(actor, actions.MONITORING_MANAGE, bureau)
+    perms.require(actor, actions.MONITORING_MANAGE, bureau)
     try:
         new = rules.Thresholds(red_below, yellow_below, blue_at)
     except ValueError as exc:
@@ -148,7 +143,7 @@ def round_open(
     """Open the round of months 1…``months_elapsed``: its period and its filling deadline for
     the units, and a form with one progress row per level-3 indicator for every approved
     declaration of the bureau's tree, written in bulk."""
-    require(actor, actions.MONITORING_MANAGE, bureau)
+    perms.require(actor, actions.MONITORING_MANAGE, bureau)
     if bureau.kind != OrgKind.FINANCE_BUREAU:
         raise MonitoringError(errors.NOT_A_BUREAU)
     if not 1 <= months_elapsed <= 12:
@@ -264,7 +259,7 @@ def round_close(*, actor: User | None, round: MonitoringRound) -> MonitoringRoun
     and the thresholds they used stay as they are."""
     from jixiao.budget.monitoring.compute import compute_locked
 
-    require(actor, actions.MONITORING_MANAGE, round.bureau)
+    perms.require(actor, actions.MONITORING_MANAGE, round.bureau)
     round = MonitoringRound.objects.select_for_update().get(pk=round.pk)
     ensure_open(round)
     result = compute_locked(actor=actor, round=round)
@@ -308,7 +303,7 @@ def _locked_form(form: MonitoringForm) -> MonitoringForm:
 
 def _editable_form(actor: User | None, form: MonitoringForm) -> MonitoringForm:
     """The form, locked, after the permission and state checks every unit write shares."""
-    require(actor, actions.MONITORING_FILL, form.project.unit)
+    perms.require(actor, actions.MONITORING_FILL, form.project.unit)
     form = _locked_form(form)
     ensure_open(form.round)
     if form.state != FormState.DRAFT:
@@ -564,7 +559,7 @@ def _complete_unit(actor: User | None, form: MonitoringForm) -> None:
 def form_reopen(*, actor: User | None, form: MonitoringForm, reason: str) -> MonitoringForm:
     """The finance bureau returns a submitted form to the unit (the unit's deadline is
     pending again)."""
-    require(actor, actions.MONITORING_MANAGE, form.project.unit)
+    perms.require(actor, actions.MONITORING_MANAGE, form.project.unit)
     form = _locked_form(form)
     ensure_open(form.round)
     if form.state != FormState.SUBMITTED:
