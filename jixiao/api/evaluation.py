@@ -250,7 +250,7 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_answers(obj: RectificationTask) -> list[Any]:
-        return list(obj.answers.order_by("id"))
+        return sorted(obj.answers.all(), key=lambda answer: answer.pk)  # prefetched in lists
 
 
 class PublicationOut(Schema):
