@@ -25,7 +25,8 @@ from jixiao.appraisal.models import (
 from jixiao.appraisal.services import SUBJECT, company_of, settings_for
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization
-from jixiao.workflow.models import WorkflowCase, WorkflowState
+from jixiao.workflow.models import EDITABLE_STATES, WorkflowCase, WorkflowState
+from jixiao.workflow.queries import cases_for_subjects
 
 GRADES = [("excellent", "优"), ("good", "良"), ("fair", "中"), ("poor", "差")]
 TWO = Decimal("0.01")
@@ -129,10 +130,7 @@ def appeals_for_user(user: Any) -> QuerySet[Appeal]:
 
 
 def cases_by_sheet(sheet_ids: list[int]) -> dict[int, WorkflowCase]:
-    return {
-        c.subject_id: c
-        for c in WorkflowCase.objects.filter(subject_type=SUBJECT, subject_id__in=sheet_ids)
-    }
+    return cases_for_subjects(SUBJECT, sheet_ids)
 
 
 def state_of(case: WorkflowCase | None) -> str:
@@ -289,7 +287,7 @@ def is_late(month: AppraisalMonth, today: date) -> bool:
 def late_departments(rows: list[DepartmentRow], month: AppraisalMonth, today: date) -> list:
     if not is_late(month, today):
         return []
-    return [r for r in rows if r.state in (WorkflowState.DRAFT, WorkflowState.RETURNED)]
+    return [r for r in rows if r.state in EDITABLE_STATES]
 
 
 def quota_warnings(rows: list[DepartmentRow], month: AppraisalMonth) -> list[tuple]:

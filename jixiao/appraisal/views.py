@@ -41,7 +41,7 @@ from jixiao.orgs import permissions as perms
 from jixiao.orgs.errors import DomainError, PermissionDeniedError
 from jixiao.orgs.models import OrgKind, User
 from jixiao.workflow import queries as wf
-from jixiao.workflow.models import WorkflowState
+from jixiao.workflow.models import EDITABLE_STATES, WorkflowState
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -179,7 +179,7 @@ def _sheet_context(request: HttpRequest, sheet: DepartmentSheet) -> dict[str, An
         perms.can(user, actions.SCORE, sheet.department)
         and sheet.month.status == "open"
         and sheet.rule_set_id is not None
-        and queries.state_of(case) in (WorkflowState.DRAFT, WorkflowState.RETURNED)
+        and queries.state_of(case) in EDITABLE_STATES
     )
     reviewable = (
         case is not None

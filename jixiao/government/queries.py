@@ -14,8 +14,10 @@ from django.http import Http404
 from jixiao.government import permissions as p
 from jixiao.government.models import Item, Scheme
 from jixiao.government.scoring import CENT, HUNDRED, ItemScore, SchemeResult, actual_to_date
+from jixiao.government.services import case_of  # noqa: F401 (the pages read it from here)
 from jixiao.orgs import permissions as perms
 from jixiao.workflow.models import WorkflowCase
+from jixiao.workflow.queries import cases_for_subjects
 
 
 def schemes_for_user(user: Any) -> QuerySet[Scheme]:
@@ -77,15 +79,7 @@ def get_item_for_user(user: Any, pk: Any) -> Item:
 
 
 def cases_by_item(items: list[Item]) -> dict[int, WorkflowCase]:
-    ids = [i.pk for i in items]
-    return {
-        c.subject_id: c
-        for c in WorkflowCase.objects.filter(subject_type=p.SUBJECT_ITEM, subject_id__in=ids)
-    }
-
-
-def case_of(item: Item) -> WorkflowCase | None:
-    return WorkflowCase.objects.filter(subject_type=p.SUBJECT_ITEM, subject_id=item.pk).first()
+    return cases_for_subjects(p.SUBJECT_ITEM, [i.pk for i in items])
 
 
 # --- Progress (GOV-3) ---------------------------------------------------------------------------

@@ -367,7 +367,7 @@ def item_assign(
         raise errors.GovernmentError(
             errors.RESPONSIBLE_NO_ROLE.format(person=responsible, office=office)
         )
-    wf.ensure_editable(_case(item))
+    wf.ensure_editable(case_of(item))
     indicator = item.indicator
     if target_value is not None and target_value != indicator.target_value:
         if scheme.state != SchemeState.DRAFT or indicator.rule not in TARGET_RULES:
@@ -394,7 +394,8 @@ def item_assign(
     return item
 
 
-def _case(item: Item) -> WorkflowCase | None:
+def case_of(item: Item) -> WorkflowCase | None:
+    """The item's review case (None: never submitted)."""
     return WorkflowCase.objects.filter(subject_type=p.SUBJECT_ITEM, subject_id=item.pk).first()
 
 
@@ -444,7 +445,7 @@ def item_value_set(
 ) -> ItemValue:
     """Enter (or correct) the value of a period, with progress, problems and measures."""
     _require_editor(actor, item)
-    wf.ensure_editable(_case(item))
+    wf.ensure_editable(case_of(item))
     period = period_check(item, period)
     row = ItemValue.objects.filter(item=item, period=period).first()
     old = snapshot(row, ["period", "value", "progress_note", "problems", "measures"]) if row else {}
@@ -482,7 +483,7 @@ def item_self_evaluate(
     """自查自评: what the check against the standard found, the self-assessed score within
     the item's full score, and why."""
     _require_editor(actor, item)
-    wf.ensure_editable(_case(item))
+    wf.ensure_editable(case_of(item))
     full = item.indicator.full_score or Decimal(0)
     if not 0 <= self_score <= full:
         raise errors.GovernmentError(errors.SELF_SCORE_RANGE.format(full=full))
@@ -508,7 +509,7 @@ def item_self_evaluate(
 @transaction.atomic
 def evidence_add(*, actor: User | None, item: Item, file: UploadedFile) -> ItemEvidence:
     _require_editor(actor, item)
-    wf.ensure_editable(_case(item))
+    wf.ensure_editable(case_of(item))
     name = os.path.basename(file.name or "")[-255:]
     if os.path.splitext(name)[1].lower() not in EVIDENCE_TYPES:
         raise errors.GovernmentError(errors.EVIDENCE_TYPE.format(types="、".join(EVIDENCE_TYPES)))
@@ -530,7 +531,7 @@ def evidence_add(*, actor: User | None, item: Item, file: UploadedFile) -> ItemE
 def evidence_remove(*, actor: User | None, evidence: ItemEvidence) -> None:
     item = evidence.item
     _require_editor(actor, item)
-    wf.ensure_editable(_case(item))
+    wf.ensure_editable(case_of(item))
     audit_record(
         actor=actor,
         action="government.evidence.remove",
@@ -565,7 +566,7 @@ def item_submit(*, actor: User | None, item: Item, comment: str = "") -> Workflo
         raise errors.GovernmentError(errors.SELF_SCORE_REQUIRED)
     if not item.evidence.exists():
         raise errors.GovernmentError(errors.EVIDENCE_REQUIRED)
-    case = _case(item) or wf.case_open(
+    case = case_of(item) or wf.case_open(
         actor=actor,
         subject_type=p.SUBJECT_ITEM,
         subject_id=item.pk,
@@ -579,14 +580,14 @@ def item_submit(*, actor: User | None, item: Item, comment: str = "") -> Workflo
 @transaction.atomic
 def item_withdraw(*, actor: User | None, item: Item) -> WorkflowCase:
     _require_editor(actor, item)
-    case = _case(item)
+    case = case_of(item)
     if case is None:
         raise errors.GovernmentError(errors.NOT_SUBMITTED)
     return wf.case_withdraw(actor=actor, case=case)
 
 
 def _submitted_case(item: Item) -> WorkflowCase:
-    case = _case(item)
+    case = case_of(item)
     if case is None or case.state != WorkflowState.SUBMITTED:
         raise errors.GovernmentError(errors.NOT_SUBMITTED)
     return case

@@ -371,7 +371,7 @@ def _item_context(request: HttpRequest, item: Item) -> dict[str, Any]:
     editable = (
         item.scheme.state == SchemeState.ACTIVE
         and services.may_edit(request.user, item)
-        and (case is None or case.state in (WorkflowState.DRAFT, WorkflowState.RETURNED))
+        and (case is None or case.is_editable)
     )
     reviewer = (
         case is not None
