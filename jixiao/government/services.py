@@ -29,6 +29,7 @@ from jixiao.government.models import (
     Scheme,
     SchemeState,
 )
+from jixiao.government.scoring import TARGET_RULES
 from jixiao.indicators import services as indicator_services
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.errors import PermissionDeniedError
@@ -51,7 +52,6 @@ EVIDENCE_TYPES = (
     ".zip",
 )
 EVIDENCE_MAX_BYTES = 20 << 20
-TARGET_RULES = frozenset({"gte", "lte", "eq", "lte_ratio"})
 SCHEME_FIELDS = [
     "name",
     "year",
