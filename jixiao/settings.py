@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_noop
 
-from jixiao.lib.env import env_bool, env_int, env_list, env_str
+from jixiao.lib.env import cache_config, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("JIXIAO_VAR_DIR", str(BASE_DIR / "var")))
@@ -119,6 +119,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: what several server processes must count together (the survey flood guard) --
+# locmem:// by default; db:// (the shared database) or redis://… with several processes.
+CACHES = {"default": cache_config(env_str("JIXIAO_CACHE_URL", "locmem://"))}
+CACHES["default"]["KEY_PREFIX"] = env_str("JIXIAO_CACHE_KEY_PREFIX", "jixiao")
 
 # --- People, passwords, login lockout, sessions (X-6) ------------------------------------
 AUTH_USER_MODEL = "orgs.User"

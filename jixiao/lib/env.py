@@ -43,3 +43,24 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = env_str(name, ",".join(default))
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def cache_config(url: str) -> dict[str, object]:
+    """Django's cache settings for ``url`` (``JIXIAO_CACHE_URL``):
+
+    - ``locmem://`` — each server process's own memory (the default; enough for one process);
+    - ``db://`` or ``db://TABLE`` — a table of the database every server shares (Django's
+      database cache; create it once with ``jixiao createcachetable``), no other service;
+    - ``redis://HOST:PORT/DB`` (or ``rediss://`` with TLS) — a Redis server the servers share.
+    """
+    scheme, _, rest = url.partition("://")
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest}
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest or "jixiao_cache",
+        }
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ValueError(f"JIXIAO_CACHE_URL must start with locmem://, db:// or redis://, got {url!r}")

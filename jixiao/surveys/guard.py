@@ -10,7 +10,8 @@ Two checks, both honest about their limits:
   shares the count (raise the limit for such surveys, or use invitation codes); someone with
   many addresses is not stopped. The count lives in Django's cache: with the default
   local-memory cache each server process counts on its own, so with N processes the real
-  limit is up to N times higher; a shared cache (Redis, database) makes it exact.
+  limit is up to N times higher; a shared cache (``JIXIAO_CACHE_URL=db://`` or
+  ``redis://…``, see ``docs/operations.md``) makes it exact.
 
 Invitation codes are the real "one answer per person" guarantee: each code is accepted once.
 """
