@@ -27,6 +27,7 @@ class Organization(models.Model):
     """
 
     name = models.CharField(_("名称"), max_length=200)
+    short_name = models.CharField(_("简称"), max_length=100, blank=True)
     code = models.CharField(_("代码"), max_length=50, unique=True)
     kind = models.CharField(_("类型"), max_length=32, choices=OrgKind.choices)
     parent = models.ForeignKey(

@@ -8,6 +8,8 @@ from typing import Any
 from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
 
 from jixiao.audit.services import audit_record, audited_update, snapshot
 from jixiao.orgs import errors
@@ -27,7 +29,9 @@ ALLOWED_PARENTS: dict[str, set[str | None]] = {
     OrgKind.OFFICE: {OrgKind.TOWNSHIP},
 }
 
-ORG_FIELDS = ["name", "code", "kind", "parent_id", "sort_order", "is_active"]
+ORG_FIELDS = ["name", "short_name", "code", "kind", "parent_id", "sort_order", "is_active"]
+PATH_MAX = Organization._meta.get_field("path").max_length
+SEGMENT = 7  # len("000001.")
 USER_FIELDS = [
     "is_service_account",
     "username",
@@ -53,23 +57,22 @@ def organization_create(
     kind: str,
     parent: Organization | None = None,
     sort_order: int = 0,
+    short_name: str = "",
 ) -> Organization:
+    """A new organisation under ``parent``. A root (no parent) is made by the command line
+    (``jixiao setup``, ``jixiao import-orgs``: actor None), never from a page."""
+    if actor is not None and parent is None:
+        raise errors.PermissionDeniedError(errors.ROOT_NEEDS_SETUP)
     perms.require(actor, perms.ORG_MANAGE, parent)
-    if actor is not None and parent is None and not perms.can(actor, perms.ORG_MANAGE, None):
-        raise errors.PermissionDeniedError(errors.NO_PERMISSION)
-    parent_kind = parent.kind if parent else None
-    if parent_kind not in ALLOWED_PARENTS[kind]:
-        raise errors.DomainError(
-            errors.PARENT_KIND_MISMATCH.format(
-                parent=OrgKind(parent_kind).label if parent_kind else "（无上级）",
-                child=OrgKind(kind).label,
-            )
-        )
+    _check_parent_kind(kind, parent)
+    if parent is not None and not parent.is_active:
+        raise errors.DomainError(errors.PARENT_INACTIVE.format(parent=parent.name))
     if Organization.objects.filter(code=code).exists():
         raise errors.DomainError(errors.ORG_CODE_TAKEN.format(code=code))
     # The path needs the primary key: insert with a unique placeholder, then set it.
     org = Organization(
         name=name,
+        short_name=short_name,
         code=code,
         kind=kind,
         parent=parent,
@@ -91,24 +94,137 @@ def organization_create(
     return org
 
 
+def _check_parent_kind(kind: str, parent: Organization | None) -> None:
+    parent_kind = parent.kind if parent else None
+    if parent_kind not in ALLOWED_PARENTS[kind]:
+        raise errors.DomainError(
+            errors.PARENT_KIND_MISMATCH.format(
+                parent=OrgKind(parent_kind).label if parent_kind else "（无上级）",
+                child=OrgKind(kind).label,
+            )
+        )
+
+
+def _check_children_fit(organization: Organization, kind: str) -> None:
+    for child in organization.children.all():
+        if kind not in ALLOWED_PARENTS[child.kind]:
+            raise errors.DomainError(
+                errors.KIND_CHILD_MISMATCH.format(
+                    child=organization.name,
+                    name=child.name,
+                    kind=child.get_kind_display(),
+                    new=OrgKind(kind).label,
+                )
+            )
+
+
 @transaction.atomic
 def organization_update(
     *, actor: User | None, organization: Organization, **values: Any
 ) -> Organization:
-    """Change name, code, sort order or activity (moving a node is not offered)."""
+    """Change name, short name, code, kind, sort order or activity. Moving a node is
+    :func:`organization_move`; pages and imports switch activity with
+    :func:`organization_set_active`, which refuses to strand active people (``is_active`` here
+    is the unchecked switch that system jobs use)."""
     perms.require(actor, perms.ORG_MANAGE, organization)
     code = values.get("code")
     if code and Organization.objects.filter(code=code).exclude(pk=organization.pk).exists():
         raise errors.DomainError(errors.ORG_CODE_TAKEN.format(code=code))
+    kind = values.get("kind")
+    if kind and kind != organization.kind:
+        _check_parent_kind(kind, organization.parent)
+        _check_children_fit(organization, kind)
     return audited_update(
         organization,
         values,
         actor=actor,
         action="org.update",
         fields=ORG_FIELDS,
-        allowed={"name", "code", "sort_order", "is_active"},
+        allowed={"name", "short_name", "code", "kind", "sort_order", "is_active"},
         organization_id=organization.pk,
     )
+
+
+@transaction.atomic
+def organization_move(
+    *, actor: User | None, organization: Organization, parent: Organization
+) -> Organization:
+    """Put ``organization`` and its whole subtree under ``parent``: the materialised paths and
+    depths of the subtree change in one UPDATE. The actor must manage both the organisation
+    where it is and the new parent; a move into its own subtree is refused."""
+    perms.require(actor, perms.ORG_MANAGE, organization)
+    perms.require(actor, perms.ORG_MANAGE, parent)
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    parent = Organization.objects.select_for_update().get(pk=parent.pk)
+    if org.parent_id is None:
+        raise errors.DomainError(errors.MOVE_ROOT)
+    if parent.path.startswith(org.path):
+        raise errors.DomainError(errors.MOVE_INTO_ITSELF.format(org=org.name))
+    if org.parent_id == parent.pk:
+        return organization
+    _check_parent_kind(org.kind, parent)
+    if not parent.is_active and org.is_active:
+        raise errors.DomainError(errors.PARENT_INACTIVE.format(parent=parent.name))
+    old_path, new_path = org.path, parent.path + _path_segment(org.pk)
+    delta = parent.depth + 1 - org.depth
+    subtree = Organization.objects.filter(path__startswith=old_path)
+    deepest = max(len(p) for p in subtree.values_list("path", flat=True))
+    if deepest - len(old_path) + len(new_path) > PATH_MAX:
+        raise errors.DomainError(errors.TREE_TOO_DEEP.format(depth=PATH_MAX // SEGMENT))
+    old = snapshot(org, ["parent_id", "path", "depth"])
+    subtree.update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + delta,
+    )
+    Organization.objects.filter(pk=org.pk).update(parent=parent)
+    org.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="org.move",
+        obj=org,
+        organization_id=org.pk,
+        old=old,
+        new=snapshot(org, ["parent_id", "path", "depth"]),
+    )
+    organization.refresh_from_db()
+    return organization
+
+
+@transaction.atomic
+def organization_set_active(
+    *, actor: User | None, organization: Organization, active: bool
+) -> Organization:
+    """Switch an organisation on or off. Deactivating is refused while it has active
+    sub-organisations or active people: their roles scoped there would silently stop working
+    (scopes ignore inactive organisations) and they would belong nowhere. Records that refer to
+    it (projects, forms, the trail) are kept; it just no longer appears in choices and targets.
+    Reactivating is refused under an inactive parent."""
+    perms.require(actor, perms.ORG_MANAGE, organization)
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if active and org.parent is not None and not org.parent.is_active:
+        raise errors.DomainError(errors.PARENT_INACTIVE.format(parent=org.parent.name))
+    if not active:
+        children = org.children.filter(is_active=True).count()
+        if children:
+            raise errors.DomainError(
+                errors.DEACTIVATE_WITH_CHILDREN.format(org=org.name, count=children)
+            )
+        people = org.members.filter(is_active=True).count()
+        if people:
+            raise errors.DomainError(
+                errors.DEACTIVATE_WITH_PEOPLE.format(org=org.name, count=people)
+            )
+    audited_update(
+        org,
+        {"is_active": active},
+        actor=actor,
+        action="org.update",
+        fields=ORG_FIELDS,
+        allowed={"is_active"},
+        organization_id=org.pk,
+    )
+    organization.refresh_from_db()
+    return organization
 
 
 @transaction.atomic
