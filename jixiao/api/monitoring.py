@@ -18,8 +18,7 @@ from datetime import date as Day
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -157,13 +156,6 @@ class FormListOut(Schema):
     @staticmethod
     def resolve_department(obj: MonitoringForm) -> Any:
         return obj.project.department
-
-    @staticmethod
-    def resolve_executed_to_date(obj: MonitoringForm) -> Decimal:
-        if obj.executed is not None:
-            return obj.executed
-        spent = getattr(obj, "spent", None)
-        return spent if spent is not None else services.spent_to_date(obj)
 
     @staticmethod
     def resolve_state_label(obj: MonitoringForm) -> str:
@@ -388,23 +380,12 @@ def _colour(kind: str) -> Subquery:
 
 
 def _visible_forms(user: Any, round_id: int | None) -> QuerySet[MonitoringForm]:
-    """The forms with their colours (and, for one round, their spending to date)."""
+    """The forms with their colours and executed amount to date."""
     if round_id is not None:
         return queries.form_rows(user, queries.get_round_for_user(user, round_id))
-    spent = (
-        SpendingRecord.objects.filter(
-            project_id=OuterRef("project_id"),
-            date__gte=OuterRef("round__period__start_date"),
-            date__lte=OuterRef("round__period__end_date"),
-        )
-        .values("project_id")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return queries.forms_visible(user).annotate(
+    return queries.with_executed(queries.forms_visible(user)).annotate(
         combined=_colour(WarningKind.COMBINED),
         execution=_colour(WarningKind.BUDGET_EXECUTION),
-        spent=Coalesce(Subquery(spent), queries.MONEY_ZERO),
     )
 
 

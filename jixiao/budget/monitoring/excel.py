@@ -20,7 +20,6 @@ so an executed amount left as the spending records give it keeps following them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -279,12 +278,12 @@ def layout_for(months: int) -> Layout:
 # --- Export ----------------------------------------------------------------------------------
 
 
-def export_forms(round: MonitoringRound, forms: Iterable[MonitoringForm]) -> bytes:
+def export_forms(round: MonitoringRound, forms: QuerySet[MonitoringForm]) -> bytes:
     """A workbook with one sheet per form (named by the project code), in the round's layout.
     Reads set-based: the forms with their projects, spending to date and indicator rows in
     three queries."""
     layout = layout_for(round.months_elapsed)
-    forms = _with_spent(round, forms)
+    forms = _with_spent(forms)
     rows = _progress_by_form([f.pk for f in forms])
     writer = WorkbookWriter()
     for form in forms:
@@ -295,15 +294,10 @@ def export_forms(round: MonitoringRound, forms: Iterable[MonitoringForm]) -> byt
     return writer.close() or b""
 
 
-def _with_spent(round: MonitoringRound, forms: Iterable[MonitoringForm]) -> list[MonitoringForm]:
-    qs = (
-        forms
-        if isinstance(forms, QuerySet)
-        else MonitoringForm.objects.filter(pk__in=[f.pk for f in forms])
-    )
-    if "spent" not in qs.query.annotations:
-        qs = qs.annotate(spent=queries.spent_subquery(round))
-    return list(qs.select_related("project", "project__unit", "project__department"))
+def _with_spent(forms: QuerySet[MonitoringForm]) -> list[MonitoringForm]:
+    if "executed_to_date" not in forms.query.annotations:
+        forms = queries.with_executed(forms)
+    return list(forms.select_related("project", "project__unit", "project__department"))
 
 
 def _progress_by_form(form_ids: list[int]) -> dict[int, list[IndicatorProgress]]:
@@ -324,18 +318,11 @@ def _progress_by_form(form_ids: list[int]) -> dict[int, list[IndicatorProgress]]
     return by_form
 
 
-def _executed(form: MonitoringForm) -> Decimal:
-    spent = getattr(form, "spent", None)
-    if form.executed is not None:
-        return form.executed
-    return spent if spent is not None else Decimal(0)
-
-
 def form_data(
     round: MonitoringRound, form: MonitoringForm, rows: list[IndicatorProgress]
 ) -> SheetData:
     project, department = form.project, form.project.department
-    executed = _executed(form)
+    executed = form.executed_to_date
     fields = {
         "fiscal_year": round.fiscal_year,
         "period": f"{round.fiscal_year}年{months_label(round.months_elapsed)}",
@@ -442,9 +429,7 @@ def _forms(
         qs = queries.forms_visible(actor, round, actions.MONITORING_FILL).filter(
             project__code__in=codes
         )
-    qs = qs.annotate(spent=queries.spent_subquery(round)).select_related(
-        "round", "project", "project__unit"
-    )
+    qs = queries.with_executed(qs).select_related("round", "project", "project__unit")
     return {form.project.code: form for form in qs}
 
 
@@ -485,7 +470,7 @@ def _form_values(sheet: SheetData, form: MonitoringForm) -> dict[str, Any]:
     executed = fields.get("executed")
     if executed is None and form.executed is not None:
         values["executed"] = None
-    elif executed is not None and executed != _executed(form):
+    elif executed is not None and executed != form.executed_to_date:
         values["executed"] = executed
     if fields.get("expected_execution") != form.expected_execution:
         values["expected_execution"] = fields.get("expected_execution")

@@ -77,16 +77,12 @@ def get_round_for_user(user: Any, pk: Any) -> MonitoringRound:
 
 def get_form_for_user(user: Any, pk: Any, action: str = actions.MONITORING_VIEW) -> MonitoringForm:
     """The only way pages and the API fetch a form: 404 outside the user's scope for
-    ``action`` (``budget.monitoring.fill`` for the editing page)."""
-    return perms.get_for_user(
-        user,
-        MonitoringForm.objects.select_related(
-            "round", "round__period", "round__deadline", "project", "project__unit"
-        ),
-        pk,
-        action,
-        org_field=PROJECT_UNIT,
+    ``action`` (``budget.monitoring.fill`` for the editing page). With ``spent`` and
+    ``executed_to_date`` (``with_executed``)."""
+    forms = MonitoringForm.objects.select_related(
+        "round", "round__period", "round__deadline", "project", "project__unit"
     )
+    return perms.get_for_user(user, with_executed(forms), pk, action, org_field=PROJECT_UNIT)
 
 
 def progress_rows(form: MonitoringForm) -> QuerySet[IndicatorProgress]:
@@ -109,19 +105,28 @@ def warnings_visible(user: Any, round: MonitoringRound) -> QuerySet[MonitoringWa
     )
 
 
-def spent_subquery(round: MonitoringRound, project_ref: str = "project_id") -> Subquery:
-    """Each project's payments from the year's first day to the round's last day."""
-    period = round.period
-    return Subquery(
+def spent_subquery() -> Coalesce:
+    """Each form's project payments from the year's first day to its round's last day (0 when
+    there are none)."""
+    total = (
         SpendingRecord.objects.filter(
-            project_id=OuterRef(project_ref),
-            date__gte=period.start_date,
-            date__lte=period.end_date,
+            project_id=OuterRef("project_id"),
+            date__gte=OuterRef("round__period__start_date"),
+            date__lte=OuterRef("round__period__end_date"),
         )
         .values("project_id")
         .annotate(total=Sum("amount"))
-        .values("total"),
-        output_field=DecimalField(max_digits=18, decimal_places=4),
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=MONEY_ZERO.output_field), MONEY_ZERO)
+
+
+def with_executed(forms: QuerySet[MonitoringForm]) -> QuerySet[MonitoringForm]:
+    """The forms with their spending to date (``spent``) and their executed amount to date
+    (``executed_to_date``: the unit's figure, else ``spent``), in the same query. The one
+    place that says what "executed to date" is, for pages, the API and the workbooks."""
+    return forms.annotate(spent=spent_subquery()).annotate(
+        executed_to_date=Coalesce("executed", "spent")
     )
 
 
@@ -251,9 +256,8 @@ def execution_progress(user: Any, round: MonitoringRound) -> list[dict[str, Any]
         round=round, project_id=OuterRef("project_id"), kind=WarningKind.BUDGET_EXECUTION
     )
     rows = (
-        forms_visible(user, round)
+        with_executed(forms_visible(user, round))
         .annotate(
-            spent=Coalesce(spent_subquery(round), MONEY_ZERO),
             colour=Subquery(warning.values("colour")[:1]),
             ratio=Subquery(warning.values("value")[:1]),
         )
@@ -264,6 +268,7 @@ def execution_progress(user: Any, round: MonitoringRound) -> list[dict[str, Any]
             "budget",
             "executed",
             "spent",
+            "executed_to_date",
             "colour",
             "ratio",
             "project_id",
@@ -277,16 +282,9 @@ def execution_progress(user: Any, round: MonitoringRound) -> list[dict[str, Any]
     time_progress = rules.time_progress(round.months_elapsed)
     result = []
     for row in rows:
-        executed = row["executed"] if row["executed"] is not None else row["spent"]
         budget = row["budget"]
-        result.append(
-            {
-                **row,
-                "executed_to_date": executed,
-                "execution_rate": executed / budget if budget > 0 else None,
-                "time_progress": time_progress,
-            }
-        )
+        rate = row["executed_to_date"] / budget if budget > 0 else None
+        result.append({**row, "execution_rate": rate, "time_progress": time_progress})
     return result
 
 
@@ -385,9 +383,10 @@ def form_rows(
 ) -> QuerySet[MonitoringForm]:
     """The round's forms in the user's scope for the list page and the dashboards' click-
     through, each with its combined and budget-execution colour as last computed
-    (``combined``, ``execution``), its executed amount to date (``spent``) and its number of
-    red indicators (``red_indicators``), filtered by department id (or ``NO_DEPARTMENT``),
-    unit, state, combined colour, execution colour and a search text. One query."""
+    (``combined``, ``execution``), its spending and executed amount to date (``spent``,
+    ``executed_to_date``) and its number of red indicators (``red_indicators``), filtered by
+    department id (or ``NO_DEPARTMENT``), unit, state, combined colour, execution colour and
+    a search text. One query."""
     red_indicators = (
         MonitoringWarning.objects.filter(
             round=round,
@@ -399,10 +398,9 @@ def form_rows(
         .annotate(n=Count("pk"))
         .values("n")
     )
-    qs = forms_visible(user, round, action).annotate(
+    qs = with_executed(forms_visible(user, round, action)).annotate(
         combined=_colour_of(round, WarningKind.COMBINED),
         execution=_colour_of(round, WarningKind.BUDGET_EXECUTION),
-        spent=Coalesce(spent_subquery(round), MONEY_ZERO),
         red_indicators=Coalesce(Subquery(red_indicators), Value(0)),
     )
     if department == NO_DEPARTMENT:

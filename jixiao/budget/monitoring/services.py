@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record, changed, snapshot
@@ -759,12 +759,3 @@ def _spending_problems(
             problems.append(errors.SPENDING_REPEATED.format(reference=item.reference))
         seen.add(key)
     return problems
-
-
-def spent_to_date(form: MonitoringForm) -> Decimal:
-    """The project's payments from the first day of the year to the round's last day."""
-    period = form.round.period
-    total = SpendingRecord.objects.filter(
-        project_id=form.project_id, date__gte=period.start_date, date__lte=period.end_date
-    ).aggregate(total=Sum("amount"))["total"]
-    return total if total is not None else Decimal(0)

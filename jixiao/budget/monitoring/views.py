@@ -225,7 +225,6 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = queries.form_rows(request.user, round, **filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for f in page:
-        f.executed_to_date = f.executed if f.executed is not None else f.spent
         f.rate = f.executed_to_date * 100 / f.budget if f.budget > 0 else None
     counts = queries.form_state_counts(request.user, round)
     can_manage = _can_manage(request, round.bureau)
@@ -327,8 +326,7 @@ def _form_context(request: HttpRequest, form: MonitoringForm, **extra: Any) -> d
             live[row.indicator_id] = services.progress_warning(round, row)
         except ValueError:
             live[row.indicator_id] = None
-    spent = services.spent_to_date(form)
-    executed = form.executed if form.executed is not None else spent
+    executed = form.executed_to_date
     return {
         "page_title": _("项目支出绩效目标执行监控表"),
         "form": form,
@@ -347,7 +345,7 @@ def _form_context(request: HttpRequest, form: MonitoringForm, **extra: Any) -> d
             for line in page_form.lines()
         ],
         "editable": editable,
-        "spent": spent,
+        "spent": form.spent,
         "executed": executed,
         "execution_rate_text": percent(executed / form.budget if form.budget > 0 else None),
         "time_progress_text": percent(rules.time_progress(round.months_elapsed)),

@@ -461,6 +461,24 @@ def test_page_queries_do_not_grow_with_the_forms(personas, world, name):  # type
     assert len(five) <= len(three) + 1  # the second round also has a previous one to compare
 
 
+def test_form_page_reads_spending_with_the_form(personas, world):  # type: ignore[no-untyped-def]
+    """The executed amount to date comes with the form (queries.with_executed), not from a
+    query of its own: 12 queries before, 11 since."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    round, a1, *_ = world
+    url = reverse("budget:monitoring_form", args=[form_of(round, a1).pk])
+    for persona, shown in ((personas.finance_reviewer, "320.00"), (personas.unit_a_operator, "")):
+        client = client_for(persona)
+        client.get(url)  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert shown in response.content.decode()
+        spending = [q["sql"] for q in queries if "budget_spendingrecord" in q["sql"]]
+        assert len(spending) == 1 and "budget_monitoringform" in spending[0]
+
+
 def test_home_shows_the_open_round_to_fill(personas, world):  # type: ignore[no-untyped-def]
     round, *_ = world
     text = client_for(personas.unit_b_operator).get("/").content.decode()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jixiao.audit.models import AuditEvent
 from jixiao.budget.models import Project
-from jixiao.budget.monitoring import compute
+from jixiao.budget.monitoring import compute, queries
 from jixiao.budget.monitoring import services as monitoring
 from jixiao.budget.monitoring.errors import MonitoringError
 from jixiao.budget.monitoring.models import (
@@ -292,7 +292,8 @@ def test_spending_is_recorded_all_or_nothing(personas, world):
             actor=personas.unit_a_operator, fiscal_year=YEAR, items=[("A-1", "2027-04-01", 1)]
         )
     round = open_round(personas.bureau)
-    assert monitoring.spent_to_date(form_of(round, world.a1)) == D(320)
+    row = queries.with_executed(MonitoringForm.objects.filter(pk=form_of(round, world.a1).pk))
+    assert row.values_list("spent", "executed_to_date").get() == (D(320), D(320))
     assert AuditEvent.objects.filter(action="budget.spending.record").count() == 1
 
 
