@@ -4,15 +4,18 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jixiao.lib.actions import run_with_message
-from jixiao.orgs import errors, forms, queries, services
+from jixiao.documents.excel import ImportRefused
+from jixiao.lib.actions import run_for_form, run_with_message
+from jixiao.orgs import errors, excel, forms, queries, services
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, OrgKind, RoleAssignment, User
 
@@ -41,6 +44,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             "q": search,
             "kind": kind,
             "kinds": OrgKind.choices,
+            "can_manage": perms.can(request.user, perms.ORG_MANAGE),
         },
     )
 
@@ -64,8 +68,108 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "people": people,
             "ancestors": _ancestors(request, org),
+            "can_manage": perms.can(request.user, perms.ORG_MANAGE, org),
         },
     )
+
+
+def _managed(request: HttpRequest, pk: int) -> Organization:
+    """An organisation the user may manage (create under, edit, move, switch): 404 if not."""
+    return perms.get_organization_for_user(request.user, pk, perms.ORG_MANAGE)
+
+
+def _managed_parents(request: HttpRequest) -> QuerySet[Organization]:
+    return perms.visible_organizations(request.user, perms.ORG_MANAGE).filter(is_active=True)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organization_create(request: HttpRequest) -> HttpResponse:
+    """A new organisation under one the user manages (roots come from ``jixiao setup``)."""
+    _require_any(request, perms.ORG_MANAGE)
+    parents = _managed_parents(request)
+    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent") else None
+    form = forms.OrganizationForm(request.POST or None, parents=parents, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        org = run_for_form(
+            form, lambda: services.organization_create(actor=request.user, **form.cleaned_data)
+        )
+        if org is not None:
+            messages.success(request, _("已新增组织：%(name)s") % {"name": org.name})
+            return redirect("orgs:detail", pk=org.pk)
+    return render(
+        request,
+        "orgs/organization_form.html",
+        {"page_title": _("新增组织"), "form": form, "org": None},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _managed(request, pk)
+    initial = {f: getattr(org, f) for f in ("name", "short_name", "code", "kind", "sort_order")}
+    form = forms.OrganizationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = run_for_form(
+            form,
+            lambda: services.organization_update(
+                actor=request.user, organization=org, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("已保存组织：%(name)s") % {"name": org.name})
+            return redirect("orgs:detail", pk=org.pk)
+    return render(
+        request,
+        "orgs/organization_form.html",
+        {"page_title": _("编辑组织"), "form": form, "org": org},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put an organisation, with everything below it, under another parent."""
+    org = _managed(request, pk)
+    kinds = [k for k in services.ALLOWED_PARENTS[org.kind] if k]
+    parents = _managed_parents(request).filter(kind__in=kinds).exclude(path__startswith=org.path)
+    form = forms.OrganizationMoveForm(
+        request.POST or None, parents=parents, initial={"parent": org.parent_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        done = run_for_form(
+            form,
+            lambda: services.organization_move(
+                actor=request.user, organization=org, parent=form.cleaned_data["parent"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("已移动组织：%(name)s") % {"name": org.name})
+            return redirect("orgs:detail", pk=org.pk)
+    return render(
+        request,
+        "orgs/organization_move.html",
+        {"page_title": _("移动组织"), "form": form, "org": org},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def organization_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _managed(request, pk)
+    active = request.POST.get("active") == "1"
+    _run(
+        request,
+        services.organization_set_active,
+        _("已启用组织。") if active else _("已停用组织。"),
+        organization=org,
+        active=active,
+    )
+    return redirect("orgs:detail", pk=org.pk)
 
 
 def _ancestors(request: HttpRequest, org: Organization) -> list[Organization]:
@@ -240,3 +344,61 @@ def locked_accounts(request: HttpRequest) -> HttpResponse:
             "people": people,
         },
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _require_import(request: HttpRequest) -> None:
+    if not any(
+        perms.can(request.user, action)
+        for action in (perms.ORG_MANAGE, perms.USER_MANAGE, perms.ROLE_ASSIGN)
+    ):
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organization_import(request: HttpRequest) -> HttpResponse:
+    """组织机构及人员导入: upload → the counts (and the new people's initial passwords, shown
+    this once) or every error located; nothing is written when anything is wrong."""
+    _require_import(request)
+    form = forms.OrgImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"page_title": _("组织机构及人员导入"), "form": form}
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                result = excel.import_workbook(actor=request.user, file=form.cleaned_data["file"])
+            except ImportRefused as refused:
+                context["refused"] = refused
+            except errors.PermissionDeniedError as exc:
+                raise PermissionDenied(exc.message) from exc
+            else:
+                status = 200
+                context["result"] = result
+    response = render(request, "orgs/organization_import.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # the initial passwords must not be cached
+    return response
+
+
+@require_GET
+@login_required
+def organization_import_template(request: HttpRequest) -> HttpResponse:
+    _require_import(request)
+    return _download(excel.template_workbook(), "组织机构及人员导入模板.xlsx")
+
+
+@require_GET
+@login_required
+def organization_export(request: HttpRequest) -> HttpResponse:
+    _require_any(request, perms.ORG_MANAGE)
+    content = excel.export_workbook(request.user) or b""
+    return _download(content, "组织机构及人员.xlsx")
