@@ -77,6 +77,16 @@ add(MenuEntry("系统管理", _("组织机构"), "orgs:list", "diagram-3", perms
 add(MenuEntry("系统管理", _("人员"), "orgs:people", "people", perms.USER_VIEW, order=20))
 add(
     MenuEntry(
+        "系统管理",
+        _("组织机构及人员导入"),
+        "orgs:import",
+        "upload",
+        (perms.ORG_MANAGE, perms.USER_MANAGE, perms.ROLE_ASSIGN),
+        order=22,
+    )
+)
+add(
+    MenuEntry(
         "系统管理", _("指标模板"), "indicators:templates", "list-nested", "indicator.view", order=25
     )
 )
