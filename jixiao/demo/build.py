@@ -71,6 +71,8 @@ def build(progress: Progress | None = None) -> DemoResult:
         surveys.build(today, builder.by_name)
         step("政府绩效管理")
         government.build(today, builder.by_name)
+        step("截止提醒")
+        deadlines.send_reminders()
         return builder.result
 
 

@@ -1,6 +1,7 @@
 """Demo deadlines around today, so the deadline pages, the home page and ``jixiao remind``
-have something to show: one coming up, one later, one overdue and partly done, and the
-company's monthly review windows."""
+have something to show: one in three days, one overdue and partly done, and the company's monthly
+review windows. The open monitoring round brings its own deadline
+(``demo.monitoring``)."""
 
 from __future__ import annotations
 
@@ -21,35 +22,15 @@ def _due(day: date) -> datetime:
 def build(today: date, bureau: Organization, company: Organization) -> int:
     year = today.year
     created = 0
-    round_period = services.period_create(
-        actor=None,
-        kind=PeriodKind.MONITORING_ROUND,
-        fiscal_year=year,
-        start_date=date(year, 1, 1),
-        end_date=date(year, 10, 31),
-        name=f"{year}年1-10月",
-        organization=bureau,
-    )
     this_year = services.period_ensure(actor=None, kind=PeriodKind.YEAR, fiscal_year=year)
     last_year = services.period_ensure(actor=None, kind=PeriodKind.YEAR, fiscal_year=year - 1)
     unit_kinds = [OrgKind.BUDGET_UNIT]
     services.deadline_create(
         actor=None,
-        period=round_period,
-        organization=bureau,
-        title=f"{year}年1-10月绩效运行监控表填报",
-        due_at=_due(today + timedelta(days=3)),
-        role=Role.UNIT_OPERATOR,
-        target_kinds=unit_kinds,
-        topic="budget.monitoring",
-        description="填报预算执行情况和绩效目标完成情况，说明偏差原因及纠偏措施。",
-    )
-    services.deadline_create(
-        actor=None,
         period=this_year,
         organization=bureau,
         title=f"{year + 1}年度项目支出绩效目标申报",
-        due_at=_due(today + timedelta(days=24)),
+        due_at=_due(today + timedelta(days=3)),
         role=Role.UNIT_OPERATOR,
         target_kinds=unit_kinds,
         topic="budget.target",
@@ -65,7 +46,7 @@ def build(today: date, bureau: Organization, company: Organization) -> int:
         target_kinds=unit_kinds,
         topic="budget.self_evaluation",
     )
-    created += 3
+    created += 2
     units = Organization.objects.filter(kind=OrgKind.BUDGET_UNIT).order_by("path")
     for unit in units[: units.count() * 4 // 5]:  # most units have reported, some have not
         services.deadline_complete(
@@ -82,6 +63,10 @@ def build(today: date, bureau: Organization, company: Organization) -> int:
             month=today.month,
         )
     )
-    # What `jixiao remind` would send today, so the bell of the demo accounts is not empty.
-    reminders.send(reminders.plan(timezone.now(), settings.REMINDER_DAYS_BEFORE).reminders)
     return created
+
+
+def send_reminders() -> None:
+    """What ``jixiao remind`` would send today, so the bell of the demo accounts is not empty;
+    called last, when every demo deadline (the monitoring round's too) exists."""
+    reminders.send(reminders.plan(timezone.now(), settings.REMINDER_DAYS_BEFORE).reminders)

@@ -59,9 +59,8 @@ REASONS = {
 
 
 def _months(today: date) -> tuple[int, int]:
-    """The rounds' months: 1-4月 (closed) and the months elapsed before this one (open); the
-    demo deadlines keep 1-10月 for their own period, so the open round stops at 1-9月."""
-    second = min(9, max(2, today.month - 1))
+    """The rounds' months: 1-4月 (closed) and the months elapsed before this one (open)."""
+    second = min(11, max(2, today.month - 1))
     first = 4 if second > 4 else 1
     return first, second
 
