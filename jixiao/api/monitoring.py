@@ -18,7 +18,7 @@ from datetime import date as Day
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -371,24 +371,6 @@ def compute_round(request: HttpRequest, round_id: int) -> MonitoringRound:
 # --- Forms -----------------------------------------------------------------------------------
 
 
-def _colour(kind: str) -> Subquery:
-    return Subquery(
-        MonitoringWarning.objects.filter(
-            round_id=OuterRef("round_id"), project_id=OuterRef("project_id"), kind=kind
-        ).values("colour")[:1]
-    )
-
-
-def _visible_forms(user: Any, round_id: int | None) -> QuerySet[MonitoringForm]:
-    """The forms with their colours and executed amount to date."""
-    if round_id is not None:
-        return queries.form_rows(user, queries.get_round_for_user(user, round_id))
-    return queries.with_executed(queries.forms_visible(user)).annotate(
-        combined=_colour(WarningKind.COMBINED),
-        execution=_colour(WarningKind.BUDGET_EXECUTION),
-    )
-
-
 @router.get(
     "/monitoring/forms/",
     response=list[FormListOut],
@@ -397,24 +379,19 @@ def _visible_forms(user: Any, round_id: int | None) -> QuerySet[MonitoringForm]:
 )
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
 def list_forms(request: HttpRequest, filters: Query[FormFilters]) -> QuerySet[MonitoringForm]:
-    """Each form with its colours as last computed; with ``round``, its executed amount to
-    date too, in the same query."""
-    qs = _visible_forms(request.auth, filters.round)
-    if filters.state is not None:
-        qs = qs.filter(state=filters.state)
-    if filters.colour is not None:
-        qs = qs.filter(combined=filters.colour)
-    if filters.department is not None:
-        qs = qs.filter(project__department_id=filters.department)
-    if filters.unit is not None:
-        qs = qs.filter(project__unit_id=filters.unit)
-    if filters.q:
-        text = filters.q
-        qs = qs.filter(
-            Q(project__name__contains=text)
-            | Q(project__code__contains=text)
-            | Q(project__unit__name__contains=text)
-        )
+    """Each form with its colours as last computed and its executed amount to date, in one
+    query (``queries.form_rows``)."""
+    user = request.auth
+    round = None if filters.round is None else queries.get_round_for_user(user, filters.round)
+    qs = queries.form_rows(
+        user,
+        round,
+        department=str(filters.department or ""),
+        unit=str(filters.unit or ""),
+        state=filters.state or "",
+        colour=filters.colour or "",
+        q=filters.q,
+    )
     return qs.order_by("-round__fiscal_year", "round__months_elapsed", "project__code", "pk")
 
 

@@ -361,17 +361,17 @@ def colour_movement(
 NO_DEPARTMENT = "none"  # the department filter for units directly under the bureau
 
 
-def _colour_of(round: MonitoringRound, kind: str) -> Subquery:
+def _colour_of(kind: str) -> Subquery:
     return Subquery(
         MonitoringWarning.objects.filter(
-            round=round, project_id=OuterRef("project_id"), kind=kind
+            round_id=OuterRef("round_id"), project_id=OuterRef("project_id"), kind=kind
         ).values("colour")[:1]
     )
 
 
 def form_rows(
     user: Any,
-    round: MonitoringRound,
+    round: MonitoringRound | None,
     *,
     department: str = "",
     unit: str = "",
@@ -381,15 +381,15 @@ def form_rows(
     q: str = "",
     action: str = actions.MONITORING_VIEW,
 ) -> QuerySet[MonitoringForm]:
-    """The round's forms in the user's scope for the list page and the dashboards' click-
-    through, each with its combined and budget-execution colour as last computed
-    (``combined``, ``execution``), its spending and executed amount to date (``spent``,
-    ``executed_to_date``) and its number of red indicators (``red_indicators``), filtered by
-    department id (or ``NO_DEPARTMENT``), unit, state, combined colour, execution colour and
-    a search text. One query."""
+    """The round's forms (every round's, for ``None``) in the user's scope for the list page,
+    the dashboards' click-through and the API, each with its combined and budget-execution
+    colour as last computed (``combined``, ``execution``), its spending and executed amount
+    to date (``spent``, ``executed_to_date``) and its number of red indicators
+    (``red_indicators``), filtered by department id (or ``NO_DEPARTMENT``), unit, state,
+    combined colour, execution colour and a search text. One query."""
     red_indicators = (
         MonitoringWarning.objects.filter(
-            round=round,
+            round_id=OuterRef("round_id"),
             project_id=OuterRef("project_id"),
             kind__in=INDICATOR_KINDS,
             colour=Colour.RED,
@@ -399,8 +399,8 @@ def form_rows(
         .values("n")
     )
     qs = with_executed(forms_visible(user, round, action)).annotate(
-        combined=_colour_of(round, WarningKind.COMBINED),
-        execution=_colour_of(round, WarningKind.BUDGET_EXECUTION),
+        combined=_colour_of(WarningKind.COMBINED),
+        execution=_colour_of(WarningKind.BUDGET_EXECUTION),
         red_indicators=Coalesce(Subquery(red_indicators), Value(0)),
     )
     if department == NO_DEPARTMENT:
