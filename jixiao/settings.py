@@ -232,6 +232,8 @@ SITE_NAME = env_str("JIXIAO_SITE_NAME", gettext_noop("绩效管理平台"))
 # Set when a reverse proxy in front of the application sets X-Real-IP (docs/operations.md).
 TRUST_X_REAL_IP = env_bool("JIXIAO_TRUST_X_REAL_IP", False)
 REMINDER_DAYS_BEFORE = [int(d) for d in env_list("JIXIAO_REMINDER_DAYS", ["3", "1"])]
+# The worker (jixiao worker, started by jixiao serve) sends them daily at this local time.
+REMIND_AT = env_str("JIXIAO_REMIND_AT", "08:30")
 
 LOGGING = {
     "version": 1,

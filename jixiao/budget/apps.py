@@ -18,6 +18,10 @@ class BudgetConfig(AppConfig):
         from jixiao.budget.evaluation import permissions as evaluation
 
         evaluation.install()
+        from jixiao.budget.evaluation.jobs import recompute_pending
+        from jixiao.web import worker
+
+        worker.register("budget.recompute", recompute_pending)  # jobs go on without the page
         labels.register(evaluation.LABELS)
         register_link(evaluation.SELF_EVALUATION_WORKFLOW, "/budget/self-evaluations/{subject_id}/")
         from jixiao.budget.monitoring import interventions, tracking
