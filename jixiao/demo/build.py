@@ -16,6 +16,7 @@ from jixiao.demo import (
     budget,
     data,
     deadlines,
+    evaluation,
     evaluation_results,
     government,
     interventions,
@@ -63,6 +64,8 @@ def build(progress: Progress | None = None) -> DemoResult:
         step("预算执行监控")
         monitoring.build(today, builder.by_name)
         interventions.build(today, builder.by_name)
+        step("绩效评价")
+        evaluation.build(today, builder.by_name)
         step("评价结果应用")
         evaluation_results.build_results(today, builder.by_name)  # on the year's results, if any
         step("员工绩效考核")
