@@ -14,7 +14,6 @@ moved in; moving money out can never take it below what the project has already 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -491,25 +490,29 @@ def _base(project: Project) -> Decimal:
     return project.approved_amount if project.approved_amount is not None else project.annual_total
 
 
-def net_moves(project_ids: Iterable[int]) -> dict[int, Decimal]:
-    """Project id → moved in − moved out (only projects with moves)."""
+def moves(project_ids: Iterable[int]) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """Project id → moved out, and project id → moved in (only projects with moves): two
+    grouped queries for any number of projects."""
     ids = list(project_ids)
-    net: dict[int, Decimal] = defaultdict(lambda: ZERO)
     outs = (
         Reallocation.objects.filter(source_id__in=ids)
         .values("source_id")
         .annotate(total=Sum("amount"))
+        .values_list("source_id", "total")
     )
     ins = (
         ReallocationLine.objects.filter(target_id__in=ids)
         .values("target_id")
         .annotate(total=Sum("amount"))
+        .values_list("target_id", "total")
     )
-    for row in outs:
-        net[row["source_id"]] -= row["total"]
-    for row in ins:
-        net[row["target_id"]] += row["total"]
-    return dict(net)
+    return dict(outs), dict(ins)
+
+
+def net_moves(project_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Project id → moved in − moved out (only projects with moves)."""
+    outs, ins = moves(project_ids)
+    return {pk: ins.get(pk, ZERO) - outs.get(pk, ZERO) for pk in outs.keys() | ins.keys()}
 
 
 def available_budget(project: Project) -> Decimal:
@@ -595,22 +598,10 @@ class Reconciliation:
 
 
 def budget_rows(projects: QuerySet[Project]) -> list[BudgetRow]:
-    """The budget figures of the projects: four queries for any number of projects."""
+    """The budget figures of the projects: five queries for any number of projects."""
     projects = list(projects.select_related("unit").order_by("code"))
     ids = [p.pk for p in projects]
-    outs = dict(
-        Reallocation.objects.filter(source_id__in=ids)
-        .values("source_id")
-        .annotate(total=Sum("amount"))
-        .values_list("source_id", "total")
-    )
-    ins = dict(
-        ReallocationLine.objects.filter(target_id__in=ids)
-        .values("target_id")
-        .annotate(total=Sum("amount"))
-        .values_list("target_id", "total")
-    )
-    paid, holds = spent(ids), held_kinds(ids)
+    (outs, ins), paid, holds = moves(ids), spent(ids), held_kinds(ids)
     return [
         BudgetRow(
             project=p,

@@ -304,6 +304,22 @@ def test_move_money_reconciles_to_the_cent(personas, world) -> None:  # type: ig
     assert AuditEvent.objects.filter(action="budget.monitoring.form_refresh").count() == 3
 
 
+def test_budget_figures_take_five_queries_for_any_number_of_projects(  # type: ignore[no-untyped-def]
+    personas, world, django_assert_num_queries
+) -> None:
+    reallocation_create(actor=None, source=world.a1, lines=[(world.a2, "10")], reason="调剂")
+    project_suspend(actor=None, project=world.b1, reason="暂缓")
+    pay(world.a1, "5")
+    # projects, moved out, moved in, spent, holds
+    with django_assert_num_queries(5):
+        rows = interventions.budget_rows(Project.objects.all())
+    assert [(r.project.code, r.available, r.spent, r.hold) for r in rows] == [
+        ("A-1", D(1190), D(5), ""),
+        ("A-2", D(310), D(0), ""),
+        ("B-1", D(600), D(0), "suspended"),
+    ]
+
+
 def test_the_next_round_opens_with_the_reconciled_budget(personas, world) -> None:  # type: ignore[no-untyped-def]
     reallocation_create(actor=None, source=world.b1, lines=[(world.a2, "50")], reason="调剂")
     later = open_round(personas.bureau, months=10)
