@@ -41,6 +41,19 @@ class BudgetConfig(AppConfig):
                 "budget.settings.set": "修改年度预算绩效设置",
             }
         )
+        from jixiao.budget import overview, overview_views
+
+        add(
+            MenuEntry(
+                "预算绩效",
+                _("绩效总览"),
+                "budget:overview",
+                "speedometer2",
+                overview.VIEW,
+                order=5,
+                when=overview.can_view,
+            )
+        )
         add(
             MenuEntry(
                 "预算绩效",
@@ -160,6 +173,7 @@ class BudgetConfig(AppConfig):
         from jixiao.web import home
 
         home.add(20, "budget/monitoring/_home_block.html", home_block)
+        home.add(5, "budget/_overview_home_block.html", overview_views.home_block)
         add(
             MenuEntry(
                 "预算绩效",

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from jixiao.budget import views
+from jixiao.budget import overview_views, views
 from jixiao.budget.evaluation import result_urls
 from jixiao.budget.monitoring import intervention_urls as monitoring_intervention_urls
 from jixiao.budget.monitoring import urls as monitoring_urls
 
 app_name = "budget"
 urlpatterns = [
+    path("overview/", overview_views.overview_page, name="overview"),
     path("projects/", views.project_list, name="projects"),
     path("projects/new/", views.project_create, name="project_create"),
     path("projects/new-department/", views.department_create, name="department_create"),
