@@ -16,13 +16,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from jixiao.api.schemas import Error, OrgRef, PersonRef, ValidationErrorOut
-from jixiao.government import queries, services, social
+from jixiao.government import errors, external, queries, services
+from jixiao.government.errors import GovernmentError
 from jixiao.government.models import Item, ItemValue, Part, Scheme, SchemeState
 from jixiao.government.scoring import ItemScore, SchemeResult, scheme_result
 
@@ -95,6 +97,14 @@ class ItemOut(Schema):
     self_explanation: str = Field(description="自评说明")
     review_score: Decimal | None = Field(description="领导小组办公室考核得分")
     review_comment: str
+    feed_source: str = Field(
+        description="取数来源，如 budget.department_appraisal（财政部门定稿的预算绩效管理工作"
+        "考核）；不从外部取数为空"
+    )
+    feed_version: str = Field(description="所取的版本，如“第2版（2027-03-01定稿）”")
+    fed_value: Decimal | None = Field(description="取数完成值（作为实际完成值计分）")
+    fed_explanation: str = Field(description="取数说明（来源的计分依据）")
+    fed_at: datetime | None = Field(description="取数时间")
 
     @staticmethod
     def resolve_part_label(obj: Item) -> str:
@@ -171,6 +181,12 @@ class SelfEvaluationIn(Schema):
 class ReviewIn(Schema):
     score: Score
     comment: str = ""
+
+
+class FeedIn(Schema):
+    item_id: int | None = Field(
+        None, description="取数的事项；不填为已关联的事项或标准名称的事项（预算绩效管理工作）"
+    )
 
 
 class ItemResultOut(Schema):
@@ -289,7 +305,7 @@ def get_scheme(request: HttpRequest, scheme_id: int) -> Scheme:
 )
 def get_result(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
     scheme = queries.get_scheme_for_user(request.auth, scheme_id)
-    return _result_out(scheme_result(scheme, social.survey_feeds))
+    return _result_out(scheme_result(scheme, external.scheme_feeds))
 
 
 @router.get(
@@ -355,3 +371,23 @@ def review(request: HttpRequest, item_id: int, payload: ReviewIn) -> Status:
     item = queries.get_item_for_user(request.auth, item_id)
     services.item_review(actor=request.auth, item=item, **payload.model_dump())
     return Status(200, _item_detail(request.auth, item_id))
+
+
+@router.post(
+    "/government/schemes/{int:scheme_id}/feeds/{key}",
+    response={200: ItemDetailOut, **_WRITE_ERRORS},
+    summary="从外部考核取数（如：从财政部门定稿的预算绩效考核取数）",
+)
+def feed_pull(request: HttpRequest, scheme_id: int, key: str, payload: FeedIn) -> Any:
+    scheme = queries.get_scheme_for_user(request.auth, scheme_id, manage=True)
+    source = services.feed_source(key)
+    if payload.item_id is not None:
+        item = get_object_or_404(Item, pk=payload.item_id, scheme=scheme)
+    else:
+        item = services.feed_item(scheme, source)
+        if item is None:
+            raise GovernmentError(
+                errors.FEED_NO_ITEM.format(name=source.item_name, label=source.label)
+            )
+    services.item_feed_pull(actor=request.auth, item=item, source_key=source.key)
+    return _item_detail(request.auth, item.pk)

@@ -7,7 +7,13 @@ feeding the social part, and the result published on the public site.
 Accounts added (password as the other demo accounts): ``town_perf`` (乡绩效管理办, 绩效办人员
 over the township) and one responsible person per office (``town_econ``, ``town_social``,
 ``town_law``, ``town_agri``, ``town_service``); ``town_office`` (党政综合办公室) answers for
-the items of the general office."""
+the items of the general office.
+
+A supervising department is assessed too: 青山县教育局's scheme for the year on the department
+templates, its items assigned to 青山县教育局机关 (``edu_office``), managed by ``edu_perf``
+(绩效办人员 over the department), started. Its item 预算绩效管理工作 takes the finance bureau's
+finalised appraisal of the department's budget-performance work when the demo has one for
+the year (``jixiao.lib.feeds``); otherwise it stays unfed and the scheme page says so."""
 
 from __future__ import annotations
 
@@ -18,8 +24,9 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 
 from jixiao.demo import data
-from jixiao.government import services, social
+from jixiao.government import services, social, standard
 from jixiao.government.models import Item, Rater, Scheme
+from jixiao.lib import feeds
 from jixiao.orgs import services as org_services
 from jixiao.orgs.models import Organization, Role, User
 from jixiao.surveys import services as survey_services
@@ -63,6 +70,14 @@ WAITING = {"服务效能", "村镇规划执行情况"}
 DRAFT = {"农村居民人均可支配收入增长率"}
 SURVEY_ANSWERS = 60
 RATING_WEIGHTS = (0.46, 0.36, 0.1, 0.05, 0.03)
+# The department assessed, the budget unit that is its own organ (机关), the two accounts.
+DEPARTMENT = "青山县教育局"
+DEPARTMENT_ORGAN = "青山县教育局机关"
+DEPARTMENT_PEOPLE = [
+    ("edu_perf", "范子涵", DEPARTMENT, Role.HR_OFFICER),
+    ("edu_office", "董俊杰", DEPARTMENT_ORGAN, Role.UNIT_OPERATOR),
+]
+BUDGET_SOURCE = "budget.department_appraisal"
 
 
 def build(today: date, by_name: dict[str, Organization]) -> None:
@@ -95,6 +110,44 @@ def build(today: date, by_name: dict[str, Organization]) -> None:
     )
     _survey(scheme, rng)
     services.scheme_publish(actor=None, scheme=scheme)
+    _department(today, by_name)
+
+
+def _department(today: date, by_name: dict[str, Organization]) -> None:
+    """青山县教育局's scheme: department templates, every item with 教育局机关, started; the
+    budget item fed when the bureau's appraisal of the year is finalised."""
+    department, organ = by_name.get(DEPARTMENT), by_name.get(DEPARTMENT_ORGAN)
+    if department is None or organ is None:
+        return
+    people = {}
+    for username, full_name, org_name, role in DEPARTMENT_PEOPLE:
+        home = by_name[org_name]
+        user = org_services.user_create(
+            actor=None,
+            username=username,
+            password=data.DEMO_PASSWORD,
+            organization=home,
+            full_name=full_name,
+        )
+        org_services.role_assign(actor=None, user=user, role=role, organization=home)
+        people[username] = user
+    scheme = services.scheme_create(actor=None, organization=department, year=today.year)
+    for item in scheme.items.select_related("indicator"):
+        services.item_assign(
+            actor=None,
+            item=item,
+            office=organ,
+            responsible=people["edu_office"],
+            standard=f"{item.indicator.name}：达到年度工作目标，年底提供佐证材料。",
+            deadline=date(today.year, 12, 20),
+            aggregation="latest",
+        )
+    services.scheme_activate(actor=None, scheme=scheme)
+    source = feeds.get(BUDGET_SOURCE)
+    if source is not None and source.latest(department, today.year) is not None:
+        item = services.feed_item(scheme, source)
+        if item is not None and item.indicator.name == standard.BUDGET_LEAF:
+            services.item_feed_pull(actor=None, item=item, source_key=source.key)
 
 
 def _people(town: Organization, by_name: dict[str, Organization]) -> dict[str, User]:

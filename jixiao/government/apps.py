@@ -10,6 +10,7 @@ class GovernmentConfig(AppConfig):
     def ready(self) -> None:
         from jixiao.audit import labels
         from jixiao.government import permissions as p
+        from jixiao.government.queries import shows_my_items
         from jixiao.web import public
         from jixiao.web.menu import MenuEntry, add
         from jixiao.workflow.notify import register_link
@@ -31,15 +32,25 @@ class GovernmentConfig(AppConfig):
                 "government.evidence.add": "上传佐证材料",
                 "government.evidence.remove": "删除佐证材料",
                 "government.item.review": "考核事项评分",
+                "government.item.feed": "考核事项从外部考核取数",
             }
         )
         entries = [
-            (_("考核方案"), "government:schemes", "clipboard-data", p.SCHEME_VIEW, 10),
-            (_("我的责任事项"), "government:my_items", "person-check", p.ITEM_SUBMIT, 20),
-            (_("待考核事项"), "government:review_queue", "check2-square", p.ITEM_REVIEW, 30),
+            (_("考核方案"), "government:schemes", "clipboard-data", p.SCHEME_VIEW, 10, None),
+            # The filling-in roles hold the submit action everywhere (units, companies): the
+            # entry shows only to people the government assessment concerns.
+            (
+                _("我的责任事项"),
+                "government:my_items",
+                "person-check",
+                p.ITEM_SUBMIT,
+                20,
+                shows_my_items,
+            ),
+            (_("待考核事项"), "government:review_queue", "check2-square", p.ITEM_REVIEW, 30, None),
         ]
-        for label, url_name, icon, action, order in entries:
-            add(MenuEntry("政府绩效", label, url_name, icon, action, order=order))
+        for label, url_name, icon, action, order, when in entries:
+            add(MenuEntry("政府绩效", label, url_name, icon, action, order=order, when=when))
         public.add(
             public.PublicSection(
                 _("政府绩效考核"),

@@ -37,6 +37,12 @@ ALREADY_PUBLISHED = "考核结果已公开。"
 NOT_PUBLISHED = "考核结果尚未公开。"
 BONUS_NEGATIVE = "加分不能为负数。"
 THRESHOLDS = "称职线应在0到优秀线之间，优秀线不超过100。"
+FEED_UNKNOWN = "未知的取数来源。"
+FEED_NOTHING = "{org}{year}年度的{label}尚未定稿，没有可取的得分。"
+FEED_RULE = "“{item}”没有目标值（定性事项），不能取数。"
+FEED_TAKEN = "“{item}”已从{label}取数，一个方案只有一个事项从{label}取数。"
+FEED_PUBLISHED = "考核结果已公开，不能重新取数；请先撤销公开。"
+FEED_NO_ITEM = "方案中没有“{name}”事项，请选择从{label}取数的事项。"
 
 
 class GovernmentError(DomainError):

@@ -179,12 +179,39 @@ class Item(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Fed from a score another domain stores (``jixiao.lib.feeds``, e.g. the finance bureau's
+    # finalised appraisal of the department's budget-performance work): the source, the
+    # stored row taken and its version, the value and explanation as taken, when and by whom.
+    # Taken again only by the office's action (``services.item_feed_pull``).
+    feed_source = models.CharField(_("取数来源"), max_length=60, blank=True)
+    feed_reference = models.CharField(_("取数依据"), max_length=100, blank=True)
+    feed_version = models.CharField(_("取数版本"), max_length=100, blank=True)
+    fed_value = models.DecimalField(
+        _("取数完成值"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    fed_explanation = models.TextField(_("取数说明"), blank=True)
+    fed_at = models.DateTimeField(_("取数时间"), null=True, blank=True)
+    fed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("取数人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("责任事项")
         verbose_name_plural = _("责任事项")
         ordering = ["scheme", "part", "position", "id"]
         indexes = [models.Index(fields=["responsible", "scheme"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "feed_source"],
+                condition=~models.Q(feed_source=""),
+                name="gov_item_one_per_feed_source",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.indicator.name

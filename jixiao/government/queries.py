@@ -16,6 +16,7 @@ from jixiao.government.models import Item, Scheme
 from jixiao.government.scoring import CENT, HUNDRED, ItemScore, SchemeResult, actual_to_date
 from jixiao.government.services import case_of  # noqa: F401 (the pages read it from here)
 from jixiao.orgs import permissions as perms
+from jixiao.orgs.models import OrgKind
 from jixiao.workflow.models import WorkflowCase
 from jixiao.workflow.queries import cases_for_subjects
 
@@ -68,6 +69,34 @@ def my_items(user: Any) -> QuerySet[Item]:
         .select_related("scheme", "indicator", "office", "responsible")
         .order_by("-scheme__year", "scheme_id", "part", "position")
     )
+
+
+MENU_FLAG = "_government_shows_my_items"
+
+
+def shows_my_items(user: Any) -> bool:
+    """Whether 我的责任事项 belongs in the user's menu: they answer for an item, or they sit in
+    a township or department that has a scheme (in it, or in one of a township's offices; a
+    department's budget units only through items assigned to them). One query, remembered on
+    the user object, which lives as long as the request."""
+    cached = getattr(user, MENU_FLAG, None)
+    if cached is not None:
+        return bool(cached)
+    organization = getattr(user, "organization", None) if user.is_authenticated else None
+    paths: list[str] = []
+    if organization is not None:
+        paths = [organization.path]
+        if organization.kind in (OrgKind.OFFICE, OrgKind.TEAM):
+            segments = organization.path.split(".")[:-1]
+            paths = [".".join(segments[:n]) + "." for n in range(1, len(segments) + 1)]
+    shown = (
+        user.is_authenticated
+        and Scheme.objects.filter(
+            Q(items__responsible=user) | Q(organization__path__in=paths)
+        ).exists()
+    )
+    setattr(user, MENU_FLAG, shown)
+    return shown
 
 
 def get_item_for_user(user: Any, pk: Any) -> Item:

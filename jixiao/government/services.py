@@ -31,6 +31,8 @@ from jixiao.government.models import (
 )
 from jixiao.government.scoring import TARGET_RULES
 from jixiao.indicators import services as indicator_services
+from jixiao.indicators.queries import tree_rows
+from jixiao.lib import feeds
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.errors import PermissionDeniedError
 from jixiao.orgs.models import Organization, User
@@ -65,6 +67,7 @@ SCHEME_FIELDS = [
     "state",
 ]
 ITEM_FIELDS = ["office_id", "responsible_id", "standard", "deadline", "frequency", "aggregation"]
+FEED_FIELDS = ["feed_source", "feed_reference", "feed_version", "fed_value", "fed_explanation"]
 SELF_FIELDS = ["self_check", "self_score", "self_explanation"]
 DEFAULT_RATERS = (("分管领导", Decimal(20), False), ("干部职工", Decimal(40), False))
 ASSESSMENT_RATER = ("考核组", Decimal(40), True)
@@ -95,15 +98,17 @@ def scheme_create(
     quantitative_weight: Decimal = Decimal(70),
     social_weight: Decimal = Decimal(30),
 ) -> Scheme:
-    """A year's scheme: both standard trees copied, one item per scored leaf, default raters
-    (分管领导 20 %, 干部职工 40 %, 考核组 40 %)."""
+    """A year's scheme: both standard trees copied (a supervising department's own pair, the
+    township's otherwise, see ``standard.codes_for``), one item per scored leaf, default
+    raters (分管领导 20 %, 干部职工 40 %, 考核组 40 %)."""
     perms.require(actor, p.SCHEME_MANAGE, organization)
     _check_weights(quantitative_weight, social_weight)
     if Scheme.objects.filter(organization=organization, year=year).exists():
         raise errors.GovernmentError(errors.SCHEME_EXISTS.format(org=organization, year=year))
     standard.templates_install()
-    q_template = standard.template(standard.QUANTITATIVE_CODE)
-    s_template = standard.template(standard.SOCIAL_CODE)
+    q_code, s_code = standard.codes_for(organization)
+    q_template = standard.template(q_code)
+    s_template = standard.template(s_code)
     if q_template is None or s_template is None:
         raise errors.GovernmentError(errors.TEMPLATE_MISSING)
     name = name.strip() or f"{organization.name}{year}年度政府绩效考核方案"
@@ -149,29 +154,12 @@ def _create_items(scheme: Scheme) -> None:
         (Part.QUANTITATIVE, scheme.quantitative_tree),
         (Part.SOCIAL, scheme.social_tree),
     ):
-        nodes = list(tree.indicators.order_by("level", "position", "id"))
-        parents = {n.parent_id for n in nodes if n.parent_id}
-        leaves = [n for n in _depth_first(nodes) if n.pk not in parents and n.rule]
+        leaves = [r.indicator for r in tree_rows(tree) if not r.is_group and r.indicator.rule]
         rows += [
             Item(scheme=scheme, indicator=leaf, part=part, position=i)
             for i, leaf in enumerate(leaves)
         ]
     Item.objects.bulk_create(rows)
-
-
-def _depth_first(nodes: list[Any]) -> list[Any]:
-    kids: dict[int | None, list[Any]] = {}
-    for n in nodes:
-        kids.setdefault(n.parent_id, []).append(n)
-    out: list[Any] = []
-
-    def walk(parent: int | None) -> None:
-        for n in sorted(kids.get(parent, []), key=lambda n: (n.position, n.pk)):
-            out.append(n)
-            walk(n.pk)
-
-    walk(None)
-    return out
 
 
 @transaction.atomic
@@ -622,6 +610,77 @@ def item_review(*, actor: User | None, item: Item, score: Decimal, comment: str 
 def item_return(*, actor: User | None, item: Item, comment: str) -> WorkflowCase:
     """Send the self-evaluation back to the responsible person with the office's comment."""
     return wf.case_return(actor=actor, case=_submitted_case(item), comment=comment)
+
+
+# --- Items fed from another domain's stored score (jixiao.lib.feeds) ---------------------------
+
+
+def feed_source(key: str) -> feeds.Source:
+    source = feeds.get(key)
+    if source is None:
+        raise errors.GovernmentError(errors.FEED_UNKNOWN)
+    return source
+
+
+def feed_item(scheme: Scheme, source: feeds.Source) -> Item | None:
+    """The item a source feeds: the one linked to it, else the one of the standard name."""
+    items = scheme.items.select_related("indicator")
+    return (
+        items.filter(feed_source=source.key).first()
+        or items.filter(indicator__name=source.item_name).order_by("part", "position").first()
+    )
+
+
+@transaction.atomic
+def item_feed_pull(*, actor: User | None, item: Item, source_key: str) -> Item:
+    """取数: the latest value the source stores for the scheme's organisation and year (for
+    the budget appraisal: the department's total of the bureau's latest finalised version)
+    becomes the item's actual value, scored by the item's rule, with the source's explanation.
+    The item stays on what it took until the office takes again; a published result is not
+    changed underneath its readers."""
+    scheme = item.scheme
+    perms.require(actor, p.SCHEME_MANAGE, scheme.organization)
+    source = feed_source(source_key)
+    if scheme.is_published:
+        raise errors.GovernmentError(errors.FEED_PUBLISHED)
+    if item.indicator.rule not in TARGET_RULES:
+        raise errors.GovernmentError(errors.FEED_RULE.format(item=item.indicator.name))
+    other = (
+        scheme.items.filter(feed_source=source.key)
+        .exclude(pk=item.pk)
+        .select_related("indicator")
+        .first()
+    )
+    if other is not None:
+        raise errors.GovernmentError(
+            errors.FEED_TAKEN.format(item=other.indicator.name, label=source.label)
+        )
+    fed = source.latest(scheme.organization, scheme.year)
+    if fed is None:
+        raise errors.GovernmentError(
+            errors.FEED_NOTHING.format(
+                org=scheme.organization, year=scheme.year, label=source.label
+            )
+        )
+    old = snapshot(item, FEED_FIELDS)
+    item.feed_source, item.feed_reference, item.feed_version = (
+        source.key,
+        fed.reference,
+        fed.version,
+    )
+    item.fed_value, item.fed_explanation = fed.value, fed.explanation
+    item.fed_at, item.fed_by = timezone.now(), actor
+    item.full_clean()
+    item.save(update_fields=[*FEED_FIELDS, "fed_at", "fed_by"])
+    audit_record(
+        actor=actor,
+        action="government.item.feed",
+        obj=item,
+        organization_id=scheme.organization_id,
+        old=old,
+        new=snapshot(item, FEED_FIELDS),
+    )
+    return item
 
 
 def items_assign_many(

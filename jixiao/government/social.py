@@ -14,7 +14,7 @@ from jixiao.government import permissions as p
 from jixiao.government.models import Item, Part, Scheme
 from jixiao.government.scoring import Feed
 from jixiao.government.standard import SATISFACTION_LEAF
-from jixiao.orgs.models import User
+from jixiao.orgs.models import OrgKind, User
 from jixiao.surveys import queries as survey_queries
 from jixiao.surveys import services as survey_services
 from jixiao.surveys.models import QuestionKind, SatisfactionMethod, Survey, SurveyState
@@ -88,7 +88,10 @@ def scheme_survey_create(*, actor: User | None, scheme: Scheme, publish: bool = 
         subject_id=str(scheme.pk),
         subject_label=scheme.name,
     )
-    for text in QUESTIONS:
+    township = scheme.organization.kind == OrgKind.TOWNSHIP
+    for text in (
+        QUESTIONS if township else [q.replace("本乡（镇）政府", "本部门") for q in QUESTIONS]
+    ):
         survey_services.question_add(
             actor=actor,
             survey=survey,

@@ -1,7 +1,12 @@
 """The standard templates of a government assessment scheme (GOV-1), from the township's plan
 (seed, part 3): the quantitative part — 经济发展水平, 和谐社会构建进程, 城乡进度, 自身建设 — and
 the social part — 贯彻落实上级重大决策部署, 维护群众利益, 依法处理群众利益问题, 自身建设. Each is
-a 100-point indicator tree; a scheme copies both and the office adapts targets and points."""
+a 100-point indicator tree; a scheme copies both and the office adapts targets and points.
+
+A supervising department (a county department: 教育局, 卫生健康局 …) has its own pair: its
+duties (职能工作目标), the work every department shares (共性工作, with 预算绩效管理工作 fed
+by the finance bureau's finalised appraisal, BUD-14, and the seed's "将预算绩效管理工作情况纳入
+绩效考核"), its own conduct; and the public's and the served people's judgement."""
 
 from __future__ import annotations
 
@@ -13,11 +18,17 @@ from django.db import transaction
 from jixiao.indicators import services
 from jixiao.indicators.models import IndicatorTree, TreeDomain, TreeKind
 from jixiao.indicators.standard import GTE, Node, Q, Template
+from jixiao.orgs.models import Organization, OrgKind
 
 QUANTITATIVE_CODE = "government-quantitative"
 SOCIAL_CODE = "government-social"
+DEPARTMENT_QUANTITATIVE_CODE = "government-department-quantitative"
+DEPARTMENT_SOCIAL_CODE = "government-department-social"
 # The leaf of the social part that the public survey feeds (its satisfaction rate).
 SATISFACTION_LEAF = "群众满意度"
+# The leaf of a department's quantitative part that the finance bureau's finalised appraisal
+# of its budget-performance work feeds (0–100 against a target of 100).
+BUDGET_LEAF = "预算绩效管理工作"
 
 
 def LTE(name: str, full: int, target: str, unit: str) -> Node:
@@ -94,9 +105,60 @@ TEMPLATES = [
 ]
 
 
+TEMPLATES += [
+    Template(
+        DEPARTMENT_QUANTITATIVE_CODE,
+        TreeDomain.GOVERNMENT,
+        "部门绩效量化评估指标体系",
+        "职能工作目标、共性工作（含财政部门定稿的预算绩效管理工作考核得分）、自身建设。",
+        [
+            Node(
+                "职能工作目标",
+                [
+                    GTE("年度重点工作任务完成率", 20, "100", "%"),
+                    GTE("上级考核指标完成率", 15, "100", "%"),
+                    Q("职能工作创新成效", 10),
+                ],
+            ),
+            Node(
+                "共性工作",
+                [
+                    GTE(BUDGET_LEAF, 15, "100", "分"),
+                    Q("依法行政", 10),
+                    Q("政务公开", 8),
+                    GTE("建议提案按期办复率", 7, "100", "%"),
+                ],
+            ),
+            Node("自身建设", [Q("党风廉政建设", 8), Q("机关作风", 7)]),
+        ],
+    ),
+    Template(
+        DEPARTMENT_SOCIAL_CODE,
+        TreeDomain.GOVERNMENT,
+        "部门绩效社会评估指标体系",
+        "服务对象评价、依法处理群众利益问题；群众满意度由公众问卷调查得出。",
+        [
+            Node("服务对象评价", [GTE(SATISFACTION_LEAF, 40, "90", "%"), Q("服务对象评价", 20)]),
+            Node(
+                "依法处理群众利益问题",
+                [GTE("信访事项按期办结率", 20, "98", "%"), Q("投诉办理情况", 20)],
+            ),
+        ],
+    ),
+]
+
+
+def codes_for(organization: Organization) -> tuple[str, str]:
+    """The (quantitative, social) template codes for an organisation's scheme: a supervising
+    department's own pair, the township's for everyone else."""
+    if organization.kind == OrgKind.SUPERVISING_DEPARTMENT:
+        return DEPARTMENT_QUANTITATIVE_CODE, DEPARTMENT_SOCIAL_CODE
+    return QUANTITATIVE_CODE, SOCIAL_CODE
+
+
 @transaction.atomic
 def templates_install() -> list[IndicatorTree]:
-    """Create the two templates if missing (safe to run again)."""
+    """Create the templates if missing (safe to run again)."""
     existing = set(
         IndicatorTree.objects.filter(kind=TreeKind.TEMPLATE, organization=None).values_list(
             "code", flat=True

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/unpublish/", views.scheme_unpublish, name="unpublish"),
     path("<int:pk>/items/<int:item_pk>/assign/", views.item_assign, name="item_assign"),
     path("<int:pk>/survey/", views.survey_create, name="survey_create"),
+    path("<int:pk>/feed/<str:key>/", views.feed_pull, name="feed_pull"),
     path("<int:pk>/result/", views.scheme_result_page, name="result"),
     path("<int:pk>/cadres/", views.cadre_summary, name="cadres"),
     path("<int:pk>/cadres.xlsx", views.cadre_export, name="cadres_xlsx"),

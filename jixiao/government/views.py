@@ -14,11 +14,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jixiao.government import forms, printing, queries, services, social
+from jixiao.government import errors, external, forms, printing, queries, services, social
 from jixiao.government import permissions as p
 from jixiao.government.models import Item, ItemEvidence, Part, Rater, Scheme, SchemeState
 from jixiao.government.scoring import SchemeResult, scheme_result
 from jixiao.indicators.scoring import SheetError
+from jixiao.lib import feeds
 from jixiao.lib.actions import run_for_form, run_with_message
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, OrgKind, User
@@ -30,7 +31,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _result(scheme: Scheme) -> SchemeResult:
-    return scheme_result(scheme, social.survey_feeds)
+    return scheme_result(scheme, external.scheme_feeds)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -111,6 +112,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "manage": manage,
         "raters": scheme.raters.all(),
         "surveys": social.surveys_of(scheme),
+        "feeds": external.feed_statuses(scheme),
     }
     if manage:
         context["settings_form"] = forms.SchemeSettingsForm(
@@ -572,6 +574,34 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "government/public/detail.html",
         {"page_title": scheme.name, "scheme": scheme, "result": result},
     )
+
+
+@require_POST
+@login_required
+def feed_pull(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """从预算绩效考核取数 (the leadership group's office): the item chosen, or the one the
+    source feeds by default, takes the source's latest stored value."""
+    scheme = queries.get_scheme_for_user(request.user, pk, manage=True)
+    source = feeds.get(key)
+    if source is None:
+        raise Http404
+    chosen = request.POST.get("item", "")
+    if chosen:
+        item = get_object_or_404(Item.objects.select_related("indicator"), pk=chosen, scheme=scheme)
+    else:
+        item = services.feed_item(scheme, source)
+    if item is None:
+        messages.error(
+            request, errors.FEED_NO_ITEM.format(name=source.item_name, label=source.label)
+        )
+        return redirect("government:scheme", pk=pk)
+    item.scheme = scheme
+    run_with_message(
+        request,
+        lambda: services.item_feed_pull(actor=request.user, item=item, source_key=source.key),
+        _("已从%(source)s取数：%(item)s") % {"source": source.label, "item": item.indicator.name},
+    )
+    return redirect("government:scheme", pk=pk)
 
 
 @require_POST

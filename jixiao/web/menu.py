@@ -3,6 +3,7 @@ only to users who may perform its action somewhere."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,9 @@ class MenuEntry:
     # None: every signed-in user; a tuple: users who may perform any of these actions.
     action: str | tuple[str, ...] | None
     order: int = 0
+    # Optional, after the action: a cheap test of the user's own data (one query at most,
+    # remembered for the request by the app), e.g. "has government items".
+    when: Callable[[User], bool] | None = None
 
 
 _ENTRIES: list[MenuEntry] = []
@@ -60,6 +64,8 @@ def menu_for(user: User, current_path: str = "") -> list[dict]:
     groups: dict[str, list[dict]] = {g: [] for g in GROUPS}
     for entry in sorted(_ENTRIES, key=lambda e: (e.order, str(e.label))):
         if not _allowed(user, entry.action):
+            continue
+        if entry.when is not None and not entry.when(user):
             continue
         try:
             url = reverse(entry.url_name)

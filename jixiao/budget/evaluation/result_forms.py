@@ -114,3 +114,11 @@ class AccountabilityForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
         self.fields["project"].queryset = projects  # type: ignore[attr-defined]
+
+
+class FinaliseForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("定稿说明（重新定稿时必填）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -14,6 +14,9 @@ belong to the budget app.
 - :class:`PerformanceReport`: the evaluation report of a key evaluation, a unit's annual
   performance report, the bureau's summary; generated as an editable draft, then issued.
 - :class:`AccountabilityRecord` (问责).
+- :class:`DepartmentAppraisal` (部门预算绩效管理工作考核定稿): one finalised version of the
+  departments' appraisal of a bureau and year, with a :class:`DepartmentAppraisalRow` per
+  department; re-finalising adds a version, the earlier ones stay.
 """
 
 from __future__ import annotations
@@ -461,3 +464,93 @@ class AccountabilityRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.get_kind_display()}"
+
+
+class DepartmentAppraisal(models.Model):
+    """定稿: one finalised version of a bureau's appraisal of its supervising departments for a
+    year. Never changed once written; finalising again adds the next version. ``rules`` is
+    the year's rules as they were used (weights, due dates, list sizes), ``rule_version`` the
+    version of the computation in ``results/accountability.py``."""
+
+    bureau = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("财政部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("预算年度"))
+    version = models.PositiveSmallIntegerField(_("版本"))
+    rule_version = models.PositiveSmallIntegerField(_("计分规则版本"))
+    rules = models.JSONField(_("计分规则"), default=dict)
+    reason = models.TextField(_("定稿说明"), blank=True)
+    computed_at = models.DateTimeField(_("计算时点"))
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("定稿人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finalised_at = models.DateTimeField(_("定稿时间"))
+
+    class Meta:
+        verbose_name = _("部门预算绩效管理工作考核定稿")
+        verbose_name_plural = _("部门预算绩效管理工作考核定稿")
+        ordering = ["bureau", "fiscal_year", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "fiscal_year", "version"], name="unique_department_appraisal"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}年度部门预算绩效管理工作考核（第{self.version}版）"
+
+
+class DepartmentAppraisalRow(models.Model):
+    """One department's stored score in a finalised version: the points of each part, the
+    total, rank and lists, the counts behind each part (``inputs``:
+    ``{part: {"done", "due", "weight", "sub": {what: [done, due]}}}``) and the explanation as
+    it was shown."""
+
+    appraisal = models.ForeignKey(
+        DepartmentAppraisal,
+        verbose_name=_("考核定稿"),
+        on_delete=models.CASCADE,
+        related_name="rows",
+    )
+    department = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("主管部门"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department_name = models.CharField(_("部门名称"), max_length=200)
+    rank = models.PositiveSmallIntegerField(_("名次"))
+    timeliness = models.DecimalField(_("及时性"), **SCORE)
+    coverage = models.DecimalField(_("覆盖面"), **SCORE)
+    quality = models.DecimalField(_("质量"), **SCORE)
+    rectification = models.DecimalField(_("整改完成"), **SCORE)
+    total = models.DecimalField(_("总分"), **SCORE)
+    commended = models.BooleanField(_("通报表扬"), default=False)
+    notified = models.BooleanField(_("通报批评"), default=False)
+    inputs = models.JSONField(_("计分依据"), default=dict)
+    explanation = models.JSONField(_("计分说明"), default=list)
+
+    class Meta:
+        verbose_name = _("部门考核得分")
+        verbose_name_plural = _("部门考核得分")
+        ordering = ["appraisal", "rank", "department__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal", "department"], name="unique_department_appraisal_row"
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=0, total__lte=100), name="department_appraisal_total_0_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(commended=True, notified=True),
+                name="department_appraisal_one_list",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_name} {self.total}"

@@ -32,6 +32,16 @@ urlpatterns: list[URLPattern] = [
 urlpatterns += [
     path("results/accountability/", views.accountability_page, name="accountability"),
     path("results/departments/", views.department_scores_page, name="department_scores"),
+    path(
+        "results/departments/finalise/",
+        views.department_scores_finalise,
+        name="department_scores_finalise",
+    ),
+    path(
+        "results/departments/versions/",
+        views.department_scores_versions,
+        name="department_scores_versions",
+    ),
     path("results/reports/", views.report_list, name="performance_reports"),
     path("results/reports/<int:pk>/", views.report_detail, name="performance_report"),
     path(

@@ -12,14 +12,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.budget.evaluation import result_forms as forms
 from jixiao.budget.evaluation.models import Evaluation, SelfEvaluation
 from jixiao.budget.evaluation.queries import get_evaluation_for_user, get_self_evaluation_for_user
 from jixiao.budget.evaluation.result_models import (
+    DepartmentAppraisal,
     PublicationKind,
     PublicationState,
     RectificationState,
@@ -596,27 +599,107 @@ def accountability_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@login_required
-def department_scores_page(request: HttpRequest) -> HttpResponse:
+def _appraisal_bureau(request: HttpRequest) -> Organization:
+    """The bureau whose appraisal the user reads (the one above their highest scope)."""
     top = perms.visible_organizations(request.user, RESULTS_VIEW).order_by("depth").first()
     bureau = _bureau_of(top) if top is not None else None
     if bureau is None:
         raise Http404
+    return bureau
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+@require_GET
+@login_required
+def department_scores_page(request: HttpRequest) -> HttpResponse:
+    """The departments' appraisal: the latest finalised version (or ``?version=``), the live
+    computation while none is finalised or with ``?live=1``; ``?export=xlsx`` exports what is
+    shown."""
+    bureau = _appraisal_bureau(request)
     year = _year(request)
-    appraisal = accountability.appraisal_for_user(request.user, bureau, year)
-    if request.GET.get("export") == "xlsx":
-        return _download(
-            excel.export_appraisal(appraisal), f"{year}年度部门预算绩效管理工作考核表.xlsx", XLSX
+    live = request.GET.get("live") == "1"
+    try:
+        appraisal = accountability.appraisal_for_user(
+            request.user,
+            bureau,
+            year,
+            version=_int_or_none(request.GET.get("version")),
+            live=live,
         )
+    except DepartmentAppraisal.DoesNotExist as exc:
+        raise Http404 from exc
+    if request.GET.get("export") == "xlsx":
+        suffix = f"（第{appraisal.version.version}版）" if appraisal.version else "（未定稿）"
+        return _download(
+            excel.export_appraisal(appraisal),
+            f"{year}年度部门预算绩效管理工作考核表{suffix}.xlsx",
+            XLSX,
+        )
+    versions = list(accountability.appraisal_versions(bureau, year))
+    can_finalise = perms.can(request.user, RESULTS_MANAGE, bureau)
     return render(
         request,
         "budget/results/departments.html",
         _base(
             request,
             "departments",
-            page_title="部门预算绩效管理工作考核",
+            page_title=_("部门预算绩效管理工作考核"),
             appraisal=appraisal,
+            parts=accountability.PARTS,
+            versions=versions,
+            latest=versions[0] if versions else None,
+            live=live,
+            can_finalise=can_finalise,
+            finalise_form=forms.FinaliseForm() if can_finalise else None,
+        ),
+    )
+
+
+@require_POST
+@login_required
+def department_scores_finalise(request: HttpRequest) -> HttpResponse:
+    """定稿 (the bureau): store the year's scores as the next version."""
+    bureau = _bureau(request)
+    year = _year(request)
+    form = forms.FinaliseForm(request.POST)
+    url = f"{reverse('budget:department_scores')}?year={year}"
+    if not form.is_valid():  # pragma: no cover (an optional text field)
+        return redirect(url)
+    run_with_message(
+        request,
+        lambda: accountability.department_appraisal_finalise(
+            actor=request.user,
+            bureau=bureau,
+            fiscal_year=year,
+            reason=form.cleaned_data["reason"],
+        ),
+        _("已定稿，考核结果已保存为新版本。"),
+    )
+    return redirect(url)
+
+
+@require_GET
+@login_required
+def department_scores_versions(request: HttpRequest) -> HttpResponse:
+    """The finalised versions of the year: who, when, why, the rules used."""
+    bureau = _appraisal_bureau(request)
+    year = _year(request)
+    versions = list(accountability.appraisal_versions(bureau, year))
+    return render(
+        request,
+        "budget/results/department_versions.html",
+        _base(
+            request,
+            "departments",
+            page_title=_("历次定稿"),
+            bureau=bureau,
+            versions=versions,
             parts=accountability.PARTS,
         ),
     )

@@ -19,6 +19,12 @@ A part with nothing to count scores its full weight, and says so. Each part's po
 weight × ratio rounded half-up to 0.01, and the total is the sum of the rounded points, so the
 explanation adds up exactly. Ranks are shared by equal totals (1, 1, 3); the first
 ``commend_top`` are commended, the last ``notify_bottom`` (not commended) notified.
+
+The bureau finalises (定稿) a year with ``department_appraisal_finalise``: the scores, the counts
+behind each part, the rules used and ``RULE_VERSION`` are stored as a new
+:class:`DepartmentAppraisal` version; earlier versions stay. Pages, the Excel and the
+government assessment (through ``jixiao.lib.feeds``, key ``SOURCE_KEY``) read the latest
+version once there is one; until then the page shows the live figures.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ from jixiao.budget.evaluation.queries import SUBMITTED_STATES, quality_check
 from jixiao.budget.evaluation.result_models import (
     AccountabilityKind,
     AccountabilityRecord,
+    DepartmentAppraisal,
+    DepartmentAppraisalRow,
     RectificationState,
     RectificationTask,
     ResultSettings,
@@ -52,12 +60,16 @@ from jixiao.budget.models import Project
 from jixiao.budget.monitoring.models import MonitoringForm
 from jixiao.budget.monitoring.services import approved_projects
 from jixiao.budget.services import SUBJECT as TARGET_SUBJECT
+from jixiao.lib import feeds
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, OrgKind, User
 from jixiao.workflow.models import WorkflowCase
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
+# The version of the computation below; raise it when what is counted or how changes, so a
+# stored appraisal says which rule made it.
+RULE_VERSION = 1
 
 
 # --- Accountability records --------------------------------------------------------------------
@@ -148,6 +160,7 @@ class Part:
     done: int = 0
     due: int = 0
     detail: list[str] = field(default_factory=list)
+    sub: dict[str, list[int]] = field(default_factory=dict)  # what → [done, due]
 
     @property
     def ratio(self) -> Decimal | None:
@@ -194,11 +207,47 @@ class DepartmentScore:
 
 
 @dataclass
+class StoredPart:
+    key: str
+    label: str
+    weight: Decimal
+    done: int
+    due: int
+    points: Decimal
+
+
+@dataclass
+class StoredScore:
+    """A department's row of a finalised version, shaped like :class:`DepartmentScore` for the
+    page and the Excel; its numbers are the stored ones, never recomputed."""
+
+    department: Organization
+    parts: list[StoredPart]
+    total: Decimal
+    rank: int
+    commended: bool
+    notified: bool
+    explanation: list[str]
+    row: DepartmentAppraisalRow
+
+
+@dataclass
 class Appraisal:
     bureau: Organization
     fiscal_year: int
     settings: ResultSettings
-    rows: list[DepartmentScore]
+    rows: list[Any]  # DepartmentScore (live) or StoredScore (finalised)
+    version: DepartmentAppraisal | None = None  # None: computed now, not finalised
+
+    @property
+    def weights(self) -> dict[str, Decimal]:
+        return self.settings.weights
+
+    @property
+    def weights_text(self) -> str:
+        """``及时性25，覆盖面25，质量25，整改完成25``"""
+        weights = self.weights
+        return "，".join(f"{label}{_number(weights[key])}" for key, label in PARTS)
 
     @property
     def commended(self) -> list[DepartmentScore]:
@@ -317,6 +366,7 @@ def _score(department: Organization, settings: ResultSettings, tally: _Tally) ->
             for sub, sub_label in SUB_LABELS.items():
                 if (department.pk, sub) in tally.sub:
                     sub_done, sub_due = tally.sub[(department.pk, sub)]
+                    part.sub[sub] = [sub_done, sub_due]
                     part.detail.append(f"{sub_label}{sub_done}/{sub_due}")
         parts.append(part)
     return DepartmentScore(department, parts)
@@ -336,10 +386,9 @@ def _rank(rows: list[DepartmentScore], settings: ResultSettings) -> None:
         row.notified = True
 
 
-def appraisal_for_user(user: Any, bureau: Organization, fiscal_year: int) -> Appraisal:
-    """The appraisal as a user may see it: a bureau manager all departments; a department
-    reviewer or leader the departments in their scope."""
-    appraisal = department_scores(bureau, fiscal_year)
+def _visible_rows(user: Any, bureau: Organization, appraisal: Appraisal) -> Appraisal:
+    """A bureau manager sees all departments; a department reviewer or leader the departments
+    in their scope."""
     if perms.can(user, RESULTS_MANAGE, bureau):
         return appraisal
     visible = set(
@@ -349,6 +398,242 @@ def appraisal_for_user(user: Any, bureau: Organization, fiscal_year: int) -> App
     )
     appraisal.rows = [r for r in appraisal.rows if r.department.pk in visible]
     return appraisal
+
+
+def appraisal_for_user(
+    user: Any,
+    bureau: Organization,
+    fiscal_year: int,
+    *,
+    version: int | None = None,
+    live: bool = False,
+) -> Appraisal:
+    """The appraisal as a user may see it: the latest finalised version (or the one asked
+    for), the live computation while there is none or when ``live``. Raises
+    ``DepartmentAppraisal.DoesNotExist`` for a version number that does not exist."""
+    stored = None
+    if not live:
+        versions = appraisal_versions(bureau, fiscal_year)
+        stored = versions.get(version=version) if version is not None else versions.first()
+    appraisal = (
+        stored_appraisal(stored) if stored is not None else department_scores(bureau, fiscal_year)
+    )
+    return _visible_rows(user, bureau, appraisal)
+
+
+# --- Finalising (定稿) ---------------------------------------------------------------------------
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _rules_snapshot(settings: ResultSettings) -> dict[str, Any]:
+    return {
+        "weights": {key: _number(value) for key, value in settings.weights.items()},
+        "commend_top": settings.commend_top,
+        "notify_bottom": settings.notify_bottom,
+        "declaration_due": settings.declaration_due.isoformat()
+        if settings.declaration_due
+        else None,
+        "self_evaluation_due": settings.self_evaluation_due.isoformat()
+        if settings.self_evaluation_due
+        else None,
+        # None: the defaults, the bureau never saved rules for the year.
+        "updated_at": settings.updated_at.isoformat() if settings.pk else None,
+    }
+
+
+def _inputs(score: DepartmentScore) -> dict[str, Any]:
+    return {
+        p.key: {"done": p.done, "due": p.due, "weight": _number(p.weight), "sub": p.sub}
+        for p in score.parts
+    }
+
+
+@transaction.atomic
+def department_appraisal_finalise(
+    *,
+    actor: User | None,
+    bureau: Organization,
+    fiscal_year: int,
+    reason: str = "",
+    now: datetime | None = None,
+) -> DepartmentAppraisal:
+    """定稿: store the year's department scores as they are now, as the next version. The first
+    version needs no reason; finalising again does (the earlier versions stay as history)."""
+    perms.require(actor, RESULTS_MANAGE, bureau)
+    if bureau.kind != OrgKind.FINANCE_BUREAU:
+        raise ResultsError(errors.APPRAISAL_BUREAU)
+    # One finaliser at a time per bureau: the bureau row is the lock.
+    Organization.objects.select_for_update().filter(pk=bureau.pk).first()
+    previous = appraisal_versions(bureau, fiscal_year).prefetch_related("rows").first()
+    if previous is not None and not reason.strip():
+        raise ResultsError(errors.APPRAISAL_REASON.format(version=previous.version))
+    now = now or timezone.now()
+    appraisal = department_scores(bureau, fiscal_year, now)
+    if not appraisal.rows:
+        raise ResultsError(errors.APPRAISAL_EMPTY)
+    stored = DepartmentAppraisal(
+        bureau=bureau,
+        fiscal_year=fiscal_year,
+        version=(previous.version + 1) if previous is not None else 1,
+        rule_version=RULE_VERSION,
+        rules=_rules_snapshot(appraisal.settings),
+        reason=reason.strip(),
+        computed_at=now,
+        finalised_by=person(actor),
+        finalised_at=timezone.now(),
+    )
+    stored.full_clean()
+    stored.save()
+    DepartmentAppraisalRow.objects.bulk_create(
+        DepartmentAppraisalRow(
+            appraisal=stored,
+            department=row.department,
+            department_name=row.department.name,
+            rank=row.rank,
+            **{p.key: p.points for p in row.parts},
+            total=row.total,
+            commended=row.commended,
+            notified=row.notified,
+            inputs=_inputs(row),
+            explanation=row.explanation,
+        )
+        for row in appraisal.rows
+    )
+    audit_record(
+        actor=actor,
+        action="budget.department_appraisal.finalise",
+        obj=stored,
+        organization_id=bureau.pk,
+        old=_audit_totals(previous) if previous is not None else None,
+        new={
+            "fiscal_year": fiscal_year,
+            "version": stored.version,
+            "rule_version": RULE_VERSION,
+            "reason": stored.reason,
+            "totals": {r.department.name: str(r.total) for r in appraisal.rows},
+        },
+    )
+    return stored
+
+
+def _audit_totals(version: DepartmentAppraisal) -> dict[str, Any]:
+    return {
+        "version": version.version,
+        "totals": {r.department_name: str(r.total) for r in version.rows.all()},
+    }
+
+
+def appraisal_versions(bureau: Organization, fiscal_year: int) -> QuerySet[DepartmentAppraisal]:
+    """The finalised versions of the year, newest first."""
+    return (
+        DepartmentAppraisal.objects.filter(bureau=bureau, fiscal_year=fiscal_year)
+        .select_related("finalised_by")
+        .order_by("-version")
+    )
+
+
+def _stored_settings(version: DepartmentAppraisal) -> ResultSettings:
+    """The rules as they were used, as an unsaved ResultSettings (for the weights shown)."""
+    rules = version.rules
+    weights = {key: Decimal(value) for key, value in rules.get("weights", {}).items()}
+    return ResultSettings(
+        bureau=version.bureau,
+        fiscal_year=version.fiscal_year,
+        weight_timeliness=weights.get("timeliness", ZERO),
+        weight_coverage=weights.get("coverage", ZERO),
+        weight_quality=weights.get("quality", ZERO),
+        weight_rectification=weights.get("rectification", ZERO),
+        commend_top=rules.get("commend_top", 0),
+        notify_bottom=rules.get("notify_bottom", 0),
+        declaration_due=_date(rules.get("declaration_due")),
+        self_evaluation_due=_date(rules.get("self_evaluation_due")),
+    )
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def stored_appraisal(version: DepartmentAppraisal) -> Appraisal:
+    """A finalised version with its stored rows, ranked as stored (one query for the rows)."""
+    rows = []
+    for row in version.rows.select_related("department").order_by("rank", "department__path"):
+        parts = [
+            StoredPart(
+                key,
+                label,
+                Decimal(row.inputs.get(key, {}).get("weight", "0")),
+                int(row.inputs.get(key, {}).get("done", 0)),
+                int(row.inputs.get(key, {}).get("due", 0)),
+                getattr(row, key),
+            )
+            for key, label in PARTS
+        ]
+        rows.append(
+            StoredScore(
+                row.department,
+                parts,
+                row.total,
+                row.rank,
+                row.commended,
+                row.notified,
+                list(row.explanation),
+                row,
+            )
+        )
+    return Appraisal(version.bureau, version.fiscal_year, _stored_settings(version), rows, version)
+
+
+# --- Feeding the department's government assessment ---------------------------------------------
+
+SOURCE_KEY = "budget.department_appraisal"
+
+
+def _list_label(row: DepartmentAppraisalRow) -> str:
+    return "，通报表扬" if row.commended else ("，通报批评" if row.notified else "")
+
+
+def department_budget_score(organization: Organization, year: int) -> feeds.FedValue | None:
+    """The department's stored total of the latest finalised version of ``year`` (None while
+    the bureau has not finalised, or for an organisation that is not a supervising
+    department), with the stored explanation."""
+    if organization.kind != OrgKind.SUPERVISING_DEPARTMENT:
+        return None
+    try:
+        bureau = bureau_of(organization)
+    except ResultsError:
+        return None
+    version = appraisal_versions(bureau, year).first()
+    if version is None:
+        return None
+    row = version.rows.filter(department=organization).first()
+    if row is None:
+        return None
+    day = timezone.localtime(version.finalised_at).date().isoformat()
+    label = f"第{version.version}版（{day}定稿）"
+    explanation = (
+        f"{bureau.name}{year}年度部门预算绩效管理工作考核{label}："
+        f"总分{row.total}分，第{row.rank}名{_list_label(row)}"
+        f"（{'；'.join(row.explanation)}）"
+    )
+    return feeds.FedValue(
+        value=row.total,
+        explanation=explanation,
+        reference=f"budget.department_appraisal_row:{row.pk}",
+        version=label,
+        as_of=version.finalised_at,
+    )
+
+
+SOURCE = feeds.Source(
+    key=SOURCE_KEY,
+    label="预算绩效考核",
+    item_name="预算绩效管理工作",
+    latest=department_budget_score,
+)
 
 
 def rows_for_export(appraisal: Appraisal) -> Iterable[dict[str, Any]]:

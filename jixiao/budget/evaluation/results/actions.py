@@ -37,9 +37,15 @@ LABELS = {
     "budget.report.save": "修改绩效报告",
     "budget.report.issue": "印发绩效报告",
     "budget.accountability.record": "登记问责",
+    "budget.department_appraisal.finalise": "部门预算绩效管理工作考核定稿",
 }
 
 
 def install() -> None:
+    from jixiao.budget.evaluation.results.accountability import SOURCE
+    from jixiao.lib import feeds
+
     for role, actions in GRANTS.items():
         permissions.grant(role, *actions)
+    # The stored appraisal of a department feeds its government assessment (lib.feeds).
+    feeds.register(SOURCE)

@@ -38,6 +38,10 @@ ACCOUNTABILITY_AMOUNT = "扣减预算须填写大于0的扣减金额。"
 ACCOUNTABILITY_PROJECT = "项目不属于问责对象。"
 ACCOUNTABILITY_BY = "请填写决定机关或人员。"
 
+APPRAISAL_BUREAU = "只有财政部门可以对主管部门的预算绩效管理工作考核定稿。"
+APPRAISAL_EMPTY = "没有需要考核的主管部门，无法定稿。"
+APPRAISAL_REASON = "本年度已定稿第{version}版，重新定稿须说明原因。"
+
 
 class ResultsError(DomainError):
     pass

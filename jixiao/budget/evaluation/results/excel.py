@@ -3,6 +3,8 @@ commendation and notification marks and each score's explanation."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from jixiao.budget.evaluation.results.accountability import Appraisal, rows_for_export
 from jixiao.documents.excel import (
     Column,
@@ -24,6 +26,7 @@ APPRAISAL = Layout(
         Field("bureau", "财政部门", "B2", merge_to="C2"),
         Field("year", "预算年度", "E2"),
         Field("weights", "权重", "G2", merge_to="I2"),
+        Field("state", "定稿", "B3", merge_to="E3"),
     ),
     table=Table(
         columns=(
@@ -43,20 +46,20 @@ APPRAISAL = Layout(
 
 
 def export_appraisal(appraisal: Appraisal) -> bytes:
-    weights = appraisal.settings.weights
+    """The appraisal as shown: a finalised version's stored figures (the sheet says which
+    version), or the live computation marked 未定稿."""
+    version = appraisal.version
+    state = (
+        f"第{version.version}版，{timezone.localtime(version.finalised_at):%Y-%m-%d %H:%M}定稿"
+        if version is not None
+        else "未定稿（实时计算）"
+    )
     data = SheetData(
         fields={
             "bureau": appraisal.bureau.name,
             "year": str(appraisal.fiscal_year),
-            "weights": "，".join(
-                f"{label}{weights[key].normalize():f}"
-                for key, label in (
-                    ("timeliness", "及时性"),
-                    ("coverage", "覆盖面"),
-                    ("quality", "质量"),
-                    ("rectification", "整改完成"),
-                )
-            ),
+            "weights": appraisal.weights_text,
+            "state": state,
         },
         rows=list(rows_for_export(appraisal)),
         name=f"{appraisal.fiscal_year}年度",
