@@ -1117,22 +1117,24 @@ def expert_scores_save(
         raise EvaluationError(errors.NOT_SCORING)
     items = {item.pk: item for item in evaluation.items.all()}
     comments = comments or {}
+    given: dict[int, ExpertScore | None] = {}  # item id → its score, None to clear it
     for pk, raw in scores.items():
         item = items.get(int(pk))
         if item is None:
             raise EvaluationError(errors.UNKNOWN_ITEM.format(pk=pk))
         value = _decimal(raw, item.name, "得分")
-        if value is None:
-            ExpertScore.objects.filter(assignment=assignment, item=item).delete()
-            continue
-        value = value.quantize(CENT, rounding=ROUND_HALF_UP)
-        if value < 0 or value > item.full_score:
-            raise EvaluationError(errors.SCORE_RANGE.format(name=item.name, full=item.full_score))
-        ExpertScore.objects.update_or_create(
-            assignment=assignment,
-            item=item,
-            defaults={"score": value, "comment": comments.get(int(pk), "")},
-        )
+        given[item.pk] = None
+        if value is not None:
+            value = value.quantize(CENT, rounding=ROUND_HALF_UP)
+            if value < 0 or value > item.full_score:
+                raise EvaluationError(
+                    errors.SCORE_RANGE.format(name=item.name, full=item.full_score)
+                )
+            comment = comments.get(int(pk), "")
+            given[item.pk] = ExpertScore(
+                assignment=assignment, item=item, score=value, comment=comment
+            )
+    _expert_scores_write(assignment, given)
     if submit:
         scored = ExpertScore.objects.filter(assignment=assignment).count()
         if scored < len(items):
@@ -1147,6 +1149,22 @@ def expert_scores_save(
         new={"scores": {str(k): str(v) for k, v in scores.items()}, "submit": submit},
     )
     return assignment
+
+
+def _expert_scores_write(
+    assignment: EvaluationAssignment, given: Mapping[int, ExpertScore | None]
+) -> None:
+    """Two queries for any number of items: the cleared scores deleted, the others inserted
+    or updated in place (one upsert, on SQLite as on PostgreSQL)."""
+    cleared = [pk for pk, row in given.items() if row is None]
+    if cleared:
+        ExpertScore.objects.filter(assignment=assignment, item_id__in=cleared).delete()
+    ExpertScore.objects.bulk_create(
+        [row for row in given.values() if row is not None],
+        update_conflicts=True,
+        unique_fields=["assignment", "item"],
+        update_fields=["score", "comment"],
+    )
 
 
 def _may_rescore(actor: User | None, evaluation: Evaluation) -> None:

@@ -166,6 +166,35 @@ def test_experts_score_and_the_result_combines_them(personas) -> None:
     assert "去掉最高分和最低分后平均" in first.explain
 
 
+def test_expert_scores_take_the_same_queries_for_one_item_or_all(personas) -> None:
+    """One upsert for the scores: 8 queries for one item or twenty (13 and 125 before)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jixiao.budget.evaluation.models import ExpertScore
+
+    evaluation = key(personas, approved_project(personas.unit_a, "P001"))
+    (expert,) = _experts(personas, evaluation, 1)
+    services.evaluation_open(actor=personas.finance_reviewer, evaluation=evaluation)
+    items = list(evaluation.items.order_by("position"))
+    with CaptureQueriesContext(connection) as one:
+        services.expert_scores_save(actor=expert, evaluation=evaluation, scores={items[0].pk: 1})
+    with CaptureQueriesContext(connection) as every:
+        services.expert_scores_save(
+            actor=expert,
+            evaluation=evaluation,
+            scores={item.pk: D(1) for item in items},
+            comments={items[0].pk: "依据充分"},
+        )
+    assert len(items) > 5 and len(every) == len(one)
+    services.expert_scores_save(
+        actor=expert, evaluation=evaluation, scores={items[0].pk: "", items[1].pk: "2"}
+    )
+    saved = dict(ExpertScore.objects.values_list("item_id", "score"))
+    assert len(saved) == len(items) - 1 and items[0].pk not in saved
+    assert saved[items[1].pk] == D(2) and saved[items[2].pk] == D(1)
+
+
 def test_an_evaluator_sees_only_assigned_evaluations(personas) -> None:
     mine = key(personas, approved_project(personas.unit_a, "P001"))
     other = key(personas, approved_project(personas.unit_b, "P002"))
