@@ -3,16 +3,14 @@ threshold change (issue 6, item 9), with a progress bar; old results go to the h
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from jixiao.audit.context import acting
 from jixiao.budget.evaluation import recompute
 from jixiao.budget.evaluation.models import JobState, RecomputeJob
+from jixiao.lib import cli
 from jixiao.orgs.errors import DomainError
 from jixiao.orgs.models import Organization, OrgKind
 
@@ -54,17 +52,6 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
 
     def _run(self, job: RecomputeJob, batch: int) -> RecomputeJob:
-        console = Console(file=sys.stderr)
-        columns = (
-            TextColumn("重新计分"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=console, transient=True) as progress:
-            task = progress.add_task("recompute", total=job.total or None)
-
-            def advance(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-
+        total = job.total or None
+        with cli.progress("重新计分", self.stderr, counted=True, total=total) as advance:
             return recompute.recompute_job_run(job=job, batch=batch, progress=advance)
