@@ -236,12 +236,11 @@ def score_rows(
             flat=flat,
         )
         result = score_sheet(parse_sheet(sheet))
-    return _outcome(result, order, len(rows), rules, sorted(missing))
+    return _outcome(result, order, len(rows), sorted(missing))
 
 
-def _outcome(
-    result: SheetResult, order: list[int], count: int, rules: Rules, missing: list[int]
-) -> Outcome:
+def _outcome(result: SheetResult, order: list[int], count: int, missing: list[int]) -> Outcome:
+    """The outcome with the engine's grade (the sheet carries the year's thresholds)."""
     items: list[ItemOutcome | None] = [None] * count
     for position, n in enumerate(order):
         leaf = result.items[position + 1]
@@ -249,7 +248,7 @@ def _outcome(
     execution = result.items[0]
     return Outcome(
         total=result.total,
-        grade=rules.grade_for(result.total),
+        grade=result.grade.code,
         execution_score=execution.score or Decimal(0),
         execution_explain=execution.explain,
         items=items,  # type: ignore[arg-type]

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jixiao.audit.models import AuditEvent
 from jixiao.budget.evaluation import errors, services
 from jixiao.budget.evaluation.errors import EvaluationError
 from jixiao.budget.evaluation.models import ItemSource, ResultState
+from jixiao.budget.evaluation.scoring import Rules, score_rows
 from jixiao.budget.evaluation.tests.factories import AFTER_YEAR, MET, filled, spend
 from jixiao.budget.monitoring.models import IndicatorProgress
 from jixiao.budget.monitoring.tests.factories import YEAR, approved_project, form_of, open_round
@@ -170,3 +174,21 @@ def test_reviewed_by_the_department_then_the_bureau(personas) -> None:
     services.self_evaluation_approve(actor=personas.finance_reviewer, self_evaluation=evaluation)
     assert evaluation.state == ResultState.APPROVED
     assert AuditEvent.objects.filter(action="budget.self_evaluation.approve").count() == 2
+
+
+@given(
+    actual=st.integers(min_value=0, max_value=120),
+    executed=st.integers(min_value=0, max_value=100),
+    mins=st.lists(st.integers(min_value=1, max_value=99), min_size=3, max_size=3, unique=True),
+)
+def test_the_grade_is_the_engines_and_follows_the_years_thresholds(actual, executed, mins) -> None:  # type: ignore[no-untyped-def]
+    """The outcome takes the engine's grade (the sheet carries the thresholds); it is the one
+    ``Rules.grade_for`` gives the total, as for a combined total."""
+    fair, good, excellent = sorted(D(n) for n in mins)
+    rules = Rules(excellent_min=excellent, good_min=good, fair_min=fair)
+    row = SimpleNamespace(
+        name="供水工程", rule="gte", full_score=D(90), level1="产出指标", level2="数量指标",
+        target_value=D(100), actual=D(actual), unit="处", explanation="", reported_score=None,
+    )  # fmt: skip
+    outcome = score_rows(title="P", budget=D(100), executed=D(executed), rows=[row], rules=rules)
+    assert outcome.grade == rules.grade_for(outcome.total)
