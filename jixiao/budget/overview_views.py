@@ -133,12 +133,15 @@ def _department_rows(data: queries.Overview, links: Links, sort: str) -> list[di
     return _sorted(rows, sort)
 
 
-def _sort_links(request: HttpRequest, years: queries.Years, sort: str) -> dict[str, str]:
-    """Each column's header link: descending first, ascending when clicked again."""
+def _sort_links(years: queries.Years, sort: str) -> dict[str, dict[str, str]]:
+    """Each column's header link (figures descending first, names ascending; the other way
+    when clicked again) and the mark of the column the table is sorted by."""
     links = {}
     for key in SORTS:
         wanted = key if sort == f"-{key}" or (key == "name" and sort != "name") else f"-{key}"
-        links[key] = _url("budget:overview", year=years.current, sort=wanted) + "#departments"
+        mark = "▼" if sort == f"-{key}" else "▲" if sort == key else ""
+        url = _url("budget:overview", year=years.current, sort=wanted) + "#departments"
+        links[key] = {"url": url, "mark": mark}
     return links
 
 
@@ -266,7 +269,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         "links": links,
         "rows": rows,
         "sort": sort,
-        "sort_links": _sort_links(request, years, sort),
+        "sort_links": _sort_links(years, sort),
         "declaration_states": [
             (state, label, data.declarations["states"].get(state, {}), links.projects(state))
             for state, label in WorkflowState.choices

@@ -262,6 +262,8 @@ def test_department_table_sorts(client, cycle_data) -> None:  # type: ignore[no-
         r["name"] for r in page(client, cycle_data.leader, URL + "&sort=-declared").context["rows"]
     ]
     assert names == ["测试县卫生健康局", "测试县教育局"]
+    html = page(client, cycle_data.leader, URL + "&sort=-declared").content.decode()
+    assert f"/budget/overview/?year={CURRENT}&amp;sort=declared#departments" in html  # flips
     names = [
         r["name"] for r in page(client, cycle_data.leader, URL + "&sort=declared").context["rows"]
     ]
