@@ -22,7 +22,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from jixiao.api.schemas import CommentIn, Error, OrgRef, ProjectRef, ValidationErrorOut
-from jixiao.budget.evaluation import queries
+from jixiao.budget.evaluation import queries, services
 from jixiao.budget.evaluation.models import (
     Evaluation,
     EvaluationKind,
@@ -40,7 +40,6 @@ from jixiao.budget.evaluation.result_models import (
 from jixiao.budget.evaluation.results import disclosure, rectification
 from jixiao.budget.evaluation.results.actions import RESULTS_VIEW
 from jixiao.budget.evaluation.scoring import GRADE_LABELS
-from jixiao.budget.evaluation.services import bureau_of
 from jixiao.orgs import permissions as perms
 
 MAX_PAGE = 500
@@ -103,7 +102,8 @@ class SelfEvaluationOut(SelfEvaluationListOut):
 
     @staticmethod
     def resolve_items(obj: SelfEvaluation) -> list[Any]:
-        return list(queries.self_items(obj))
+        """With the explanations a bulk recompute left empty rebuilt, as on the page."""
+        return services.explained(obj, list(queries.self_items(obj)))
 
 
 class EvaluationListOut(Schema):
@@ -283,7 +283,7 @@ class YearFilters(Schema):
 
 def _caller_bureau(user: Any) -> Any:
     top = perms.visible_organizations(user, RESULTS_VIEW).order_by("depth").first()
-    bureau = bureau_of(top) if top is not None else None
+    bureau = services.bureau_of(top) if top is not None else None
     if bureau is None:
         raise Http404
     return bureau

@@ -46,6 +46,35 @@ def test_self_evaluations_in_scope(client, personas, bearer) -> None:  # type: i
     assert everything["count"] == 2
 
 
+def test_explanations_after_a_bulk_recompute(client, personas, bearer) -> None:  # type: ignore[no-untyped-def]
+    """The bulk recompute stores no explanations; the API rebuilds them as the page does."""
+    from jixiao.budget.evaluation import recompute
+    from jixiao.budget.evaluation.tests.factories import submitted
+
+    name = "新建改造供水工程"
+    evaluation = submitted(
+        personas.unit_a, "P001", actuals={name: D(19)}, explanations={name: "征地推迟"}
+    )
+    evaluation_services.evaluation_settings_set(
+        actor=personas.finance_reviewer,
+        bureau=personas.bureau,
+        fiscal_year=YEAR,
+        excellent_min=D(90),
+        good_min=D(80),
+        fair_min=D(60),
+        decimals=0,
+        rounding="down",
+    )
+    job = recompute.results_recompute(
+        actor=personas.finance_reviewer, bureau=personas.bureau, fiscal_year=YEAR, reason="取整"
+    )
+    recompute.recompute_job_run(job=job)
+    assert evaluation.items.get(name=name).explain == ""  # the bulk path stores none
+    url = f"/api/budget/self-evaluations/{evaluation.pk}"
+    items = client.get(url, headers=bearer(personas.unit_a_operator)).json()["items"]
+    assert items and all(item["explain"] for item in items)
+
+
 def test_an_evaluator_sees_only_assigned_evaluations_by_api(client, personas, bearer) -> None:  # type: ignore[no-untyped-def]
     first = approved_project(personas.unit_a, "K001")
     second = approved_project(personas.unit_b, "K002")
