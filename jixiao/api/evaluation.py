@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -38,9 +38,7 @@ from jixiao.budget.evaluation.result_models import (
     RectificationTask,
 )
 from jixiao.budget.evaluation.results import disclosure, rectification
-from jixiao.budget.evaluation.results.actions import RESULTS_VIEW
 from jixiao.budget.evaluation.scoring import GRADE_LABELS
-from jixiao.orgs import permissions as perms
 
 MAX_PAGE = 500
 EVALUATIONS, RESULTS, RECTIFICATION, DISCLOSURE = "绩效评价", "评价结果应用", "整改", "信息公开"
@@ -281,14 +279,6 @@ class YearFilters(Schema):
     fiscal_year: int | None = Field(None, description="预算年度")
 
 
-def _caller_bureau(user: Any) -> Any:
-    top = perms.visible_organizations(user, RESULTS_VIEW).order_by("depth").first()
-    bureau = services.bureau_of(top) if top is not None else None
-    if bureau is None:
-        raise Http404
-    return bureau
-
-
 # --- Evaluations -------------------------------------------------------------------------------
 
 
@@ -373,7 +363,7 @@ class RequiredYear(Schema):
     summary="各项目现行评价结果与等级（仅限可见范围）",
 )
 def list_grades(request: HttpRequest, filters: Query[RequiredYear]) -> list[dict[str, Any]]:
-    bureau = _caller_bureau(request.auth)
+    bureau = queries.results_bureau(request.auth)
     return [
         {
             "project": r.project,
@@ -394,7 +384,7 @@ def list_grades(request: HttpRequest, filters: Query[RequiredYear]) -> list[dict
     summary="按评价等级提出的下年度预算安排建议（含合计与主管部门控制数）",
 )
 def get_proposal(request: HttpRequest, filters: Query[RequiredYear]) -> dict[str, Any]:
-    plan = queries.proposal(request.auth, _caller_bureau(request.auth), filters.fiscal_year)
+    plan = queries.proposal(request.auth, queries.results_bureau(request.auth), filters.fiscal_year)
     return {
         "fiscal_year": plan.fiscal_year,
         "fair_cut": plan.fair_cut,

@@ -30,8 +30,9 @@ from jixiao.budget.evaluation.models import (
     SelfEvaluation,
     SelfEvaluationItem,
 )
+from jixiao.budget.evaluation.results.actions import RESULTS_VIEW
 from jixiao.budget.evaluation.scoring import GRADE_LABELS, audit_rows
-from jixiao.budget.evaluation.services import rules_for, settings_for
+from jixiao.budget.evaluation.services import bureau_of, rules_for, settings_for
 from jixiao.budget.models import ControlNumber, DeclarationKind, Project
 from jixiao.budget.monitoring.models import Colour, MonitoringWarning, WarningKind
 from jixiao.budget.monitoring.services import approved_projects
@@ -120,6 +121,16 @@ def managed_bureau(user: Any) -> Organization | None:
         .order_by("path")
         .first()
     )
+
+
+def results_bureau(user: Any) -> Organization:
+    """The bureau whose results the user reads: the one above their highest scope of
+    ``budget.results.view``; 404 for a user without one."""
+    top = perms.visible_organizations(user, RESULTS_VIEW).order_by("depth").first()
+    bureau = bureau_of(top) if top is not None else None
+    if bureau is None:
+        raise Http404
+    return bureau
 
 
 # --- Coverage --------------------------------------------------------------------------------
