@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from jixiao.audit.models import AuditEvent
@@ -65,10 +65,17 @@ def next_step(case: WorkflowCase | None) -> str:
     return NEXT_STEP.get(WorkflowState(case.state), "")
 
 
-def project_rows(
-    user: Any, *, fiscal_year: int | None = None, state: str = "", q: str = "", kind: str = ""
-) -> tuple[list[ProjectRow], dict[str, int]]:
-    """The rows of a project list with their workflow state, and counts by state (tabs)."""
+def _case_state() -> Coalesce:
+    """The project's workflow state, read from its case (a project without one is a draft)."""
+    case = WorkflowCase.objects.filter(subject_type=SUBJECT, subject_id=OuterRef("pk"))
+    return Coalesce(Subquery(case.values("state")[:1]), Value(WorkflowState.DRAFT.value))
+
+
+def project_queryset(
+    user: Any, *, fiscal_year: int | None = None, q: str = "", kind: str = ""
+) -> QuerySet[Project]:
+    """The projects of a list, filtered, each with ``case_state`` (for tabs and filters done
+    by the database, whatever the number of projects)."""
     qs = projects_visible(user)
     if fiscal_year:
         qs = qs.filter(fiscal_year=fiscal_year)
@@ -76,18 +83,31 @@ def project_rows(
         qs = qs.filter(kind=kind)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(unit__name__icontains=q))
-    projects = list(qs.order_by("unit__path", "code"))
+    return qs.annotate(case_state=_case_state()).order_by("unit__path", "code")
+
+
+def project_state_counts(qs: QuerySet[Project]) -> dict[str, int]:
+    """Counts of ``project_queryset`` rows by workflow state, and ``"all"`` (one query)."""
+    counts = dict(qs.order_by().values_list("case_state").annotate(n=Count("pk")))
+    counts["all"] = sum(counts.values())
+    return counts
+
+
+def rows_of(projects: list[Project]) -> list[ProjectRow]:
+    """List rows (case, next step) of the projects given: one page, or an export."""
     cases = cases_for_subjects(SUBJECT, [p.pk for p in projects])
-    counts: dict[str, int] = defaultdict(int)
-    rows = []
-    for project in projects:
-        case = cases.get(project.pk)
-        project_state = case.state if case else WorkflowState.DRAFT
-        counts[project_state] += 1
-        if not state or state == project_state:
-            rows.append(ProjectRow(project, case, next_step(case)))
-    counts["all"] = len(projects)
-    return rows, dict(counts)
+    return [ProjectRow(p, cases.get(p.pk), next_step(cases.get(p.pk))) for p in projects]
+
+
+def project_rows(
+    user: Any, *, fiscal_year: int | None = None, state: str = "", q: str = "", kind: str = ""
+) -> tuple[list[ProjectRow], dict[str, int]]:
+    """Every row of a project list (exports) and the counts by state."""
+    qs = project_queryset(user, fiscal_year=fiscal_year, q=q, kind=kind)
+    counts = project_state_counts(qs)
+    if state:
+        qs = qs.filter(case_state=state)
+    return rows_of(list(qs)), counts
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,6 +33,7 @@ from jixiao.workflow.definitions import get_definition
 from jixiao.workflow.models import WorkflowState
 
 STATE_TABS = [("", "全部"), *WorkflowState.choices]
+PAGE_SIZE = 50
 
 
 def _this_year() -> int:
@@ -53,7 +55,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     year, state, q = _year(request), request.GET.get("state", ""), request.GET.get("q", "")
     kind = request.GET.get("kind", "")
-    rows, counts = queries.project_rows(request.user, fiscal_year=year, state=state, q=q, kind=kind)
+    projects = queries.project_queryset(request.user, fiscal_year=year, q=q, kind=kind)
+    counts = queries.project_state_counts(projects)
+    if state:
+        projects = projects.filter(case_state=state)
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = queries.rows_of(list(page))
     tabs = [(value, label, counts.get(value or "all", 0)) for value, label in STATE_TABS]
     return render(
         request,
@@ -61,6 +68,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         {
             "page_title": "项目绩效目标申报",
             "rows": rows,
+            "page": page,
             "kind": kind,
             "kinds": DeclarationKind.choices,
             "tabs": tabs,
@@ -401,18 +409,31 @@ def _save_ex_ante(
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     summary = wf.queue_summary(request.user, actions.TARGET_WORKFLOW)
-    cases = list(wf.review_queue(request.user, actions.TARGET_WORKFLOW))
-    if not cases and not (
+    cases = wf.review_queue(request.user, actions.TARGET_WORKFLOW)
+    if not (
         perms.can(request.user, actions.TARGET_REVIEW_DEPARTMENT)
         or perms.can(request.user, actions.TARGET_REVIEW_FINANCE)
+        or cases.exists()
     ):
         raise Http404
-    projects = Project.objects.in_bulk([int(c.subject_id) for c in cases])
-    rows = [(c, projects.get(int(c.subject_id))) for c in cases]
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        of_year = Project.objects.filter(fiscal_year=int(year)).values("pk")
+        cases = cases.filter(subject_id__in=of_year)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    projects = Project.objects.select_related("unit").in_bulk([c.subject_id for c in page])
+    rows = [(c, projects.get(c.subject_id)) for c in page]
     return render(
         request,
         "budget/review_queue.html",
-        {"page_title": "绩效目标审核", "rows": rows, "summary": summary},
+        {
+            "page_title": "绩效目标审核",
+            "rows": rows,
+            "page": page,
+            "summary": summary,
+            "year": int(year) if year.isdigit() else None,
+            "years": range(_this_year() - 2, _this_year() + 3),
+        },
     )
 
 
