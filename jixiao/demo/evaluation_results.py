@@ -73,12 +73,18 @@ def build_results(today: date, by_name: dict[str, Organization]) -> None:
         commend_top=2,
         notify_bottom=1,
     )
-    sent = [_send(today, s, None, n) for n, s in enumerate(selves[:6])]
+    # Sent back: the results with something to rectify (a row scored short), not the full ones.
+    short = [s for s in selves if rectification.problems_suggested(s)]
+    sent = [_send(today, s, None, n) for n, s in enumerate(short[:6])]
     sent += [_send(today, None, e, n + 1) for n, e in enumerate(evaluations)]
     _rectify([f for f in sent if f is not None])
     _publish(selves[:3])
     _reports(bureau, year, evaluations, selves)
     _accountability(year, selves, evaluations)
+    # The year's appraisal of the departments' budget-performance work, finalised (定稿): the
+    # departments' own annual assessments take it (demo.government).
+    if holders(bureau, RESULTS_MANAGE):
+        accountability.department_appraisal_finalise(actor=None, bureau=bureau, fiscal_year=year)
 
 
 def _send(
@@ -87,6 +93,7 @@ def _send(
     result = selfe or evaluation
     if result is None:
         return None
+    # Results with nothing scored short get the common findings of the year's quality check.
     problems = rectification.problems_suggested(result)[:3] or list(FALLBACK_PROBLEMS)
     # The first result was sent six weeks ago: its tasks are overdue unless answered.
     sent_on = today - timedelta(days=45) if n == 0 else today - timedelta(days=3)
@@ -94,7 +101,9 @@ def _send(
         actor=None,
         self_evaluation=selfe,
         evaluation=evaluation,
-        opinion=result.conclusion or "请针对存在的问题认真整改，并在期限内报送整改情况。",
+        # A key evaluation's conclusion is the bureau's; a self-evaluation's is the unit's own.
+        opinion=(evaluation.conclusion if evaluation else "")
+        or "请针对存在的问题认真整改，并在期限内报送整改情况。",
         problems=problems,
         today=sent_on,
     )

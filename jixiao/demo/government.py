@@ -144,7 +144,7 @@ def _department(today: date, by_name: dict[str, Organization]) -> None:
         )
     services.scheme_activate(actor=None, scheme=scheme)
     source = feeds.get(BUDGET_SOURCE)
-    if source is not None and source.latest(department, today.year) is not None:
+    if source is not None and source.for_assessment(department, today.year) is not None:
         item = services.feed_item(scheme, source)
         if item is not None and item.indicator.name == standard.BUDGET_LEAF:
             services.item_feed_pull(actor=None, item=item, source_key=source.key)

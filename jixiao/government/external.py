@@ -61,7 +61,7 @@ def feed_statuses(scheme: Scheme) -> list[FeedStatus]:
     organisation and year, or the scheme has an item it feeds (linked, or of its name)."""
     out = []
     for source in feeds.sources():
-        latest = source.latest(scheme.organization, scheme.year)
+        latest = source.for_assessment(scheme.organization, scheme.year)
         item = services.feed_item(scheme, source)
         if latest is None and item is None:
             continue

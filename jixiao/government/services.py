@@ -655,12 +655,11 @@ def item_feed_pull(*, actor: User | None, item: Item, source_key: str) -> Item:
         raise errors.GovernmentError(
             errors.FEED_TAKEN.format(item=other.indicator.name, label=source.label)
         )
-    fed = source.latest(scheme.organization, scheme.year)
+    fed = source.for_assessment(scheme.organization, scheme.year)
     if fed is None:
+        year = source.source_year(scheme.year)
         raise errors.GovernmentError(
-            errors.FEED_NOTHING.format(
-                org=scheme.organization, year=scheme.year, label=source.label
-            )
+            errors.FEED_NOTHING.format(org=scheme.organization, year=year, label=source.label)
         )
     old = snapshot(item, FEED_FIELDS)
     item.feed_source, item.feed_reference, item.feed_version = (

@@ -34,6 +34,13 @@ class Source:
     item_name: str  # the name of the item it usually feeds: "预算绩效管理工作"
     # (organization, year) → the latest stored value, or None when nothing is stored.
     latest: Callable[[Any, int], FedValue | None]
+    # The year of the source's figures that an assessment of a year takes (the same year
+    # unless the source's work of a year is finished in the next, as the budget cycle's).
+    source_year: Callable[[int], int] = lambda year: year
+
+    def for_assessment(self, organization: Any, year: int) -> FedValue | None:
+        """The value an assessment of ``year`` takes: that of ``source_year(year)``."""
+        return self.latest(organization, self.source_year(year))
 
 
 _SOURCES: dict[str, Source] = {}

@@ -25,7 +25,8 @@ SOURCE = accountability.SOURCE_KEY
 
 def _department_scheme(personas):  # type: ignore[no-untyped-def]
     office = make_user("edu_perf", personas.education, Role.HR_OFFICER)
-    return office, services.scheme_create(actor=office, organization=personas.education, year=YEAR)
+    scheme = services.scheme_create(actor=office, organization=personas.education, year=YEAR + 1)
+    return office, scheme
 
 
 def _finalise(personas) -> None:  # type: ignore[no-untyped-def]

@@ -168,7 +168,7 @@ def test_unit_operator_sees_its_results_and_rectification(client, demo):
 
 def test_results_are_built_on_the_evaluations(client, demo):
     today = timezone.localdate()
-    assert ResultFeedback.objects.filter(fiscal_year=YEAR).count() == 8
+    assert ResultFeedback.objects.filter(fiscal_year=YEAR).count() == 7  # those with a shortfall
     tasks = RectificationTask.objects.filter(feedback__fiscal_year=YEAR)
     assert set(tasks.values_list("state", flat=True)) == set(RectificationState.values)
     overdue = tasks.filter(state=RectificationState.PENDING, deadline__lt=today)
@@ -182,3 +182,19 @@ def test_results_are_built_on_the_evaluations(client, demo):
     assert report.title in public
     published = Publication.objects.filter(report=report, state=PublicationState.PUBLISHED)
     assert published.exists()
+
+
+def test_the_departments_appraisal_is_finalised_and_feeds_education(client, demo):
+    from jixiao.budget.evaluation.result_models import DepartmentAppraisal
+    from jixiao.government.models import Item
+
+    appraisal = DepartmentAppraisal.objects.get(fiscal_year=YEAR)
+    row = appraisal.rows.get(department__name="青山县教育局")
+    item = Item.objects.get(
+        scheme__organization__name="青山县教育局",
+        scheme__year=YEAR + 1,
+        indicator__name="预算绩效管理工作",
+    )
+    assert item.fed_value == row.total and item.feed_version.startswith("第1版（")
+    page = _page(client, "finance", f"/budget/results/departments/?year={YEAR}")
+    assert "第1版" in page and "青山县教育局" in page

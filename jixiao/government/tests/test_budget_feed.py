@@ -42,7 +42,8 @@ def client_for(user) -> Client:  # type: ignore[no-untyped-def]
 
 def _department_scheme(personas):  # type: ignore[no-untyped-def]
     office = make_user("edu_perf", personas.education, Role.HR_OFFICER, full_name="教育局绩效办")
-    scheme = services.scheme_create(actor=office, organization=personas.education, year=YEAR)
+    # The assessment of YEAR + 1 takes the budget cycle of fiscal YEAR (finished during YEAR + 1).
+    scheme = services.scheme_create(actor=office, organization=personas.education, year=YEAR + 1)
     return office, scheme
 
 
@@ -135,13 +136,15 @@ def test_the_refusals(personas) -> None:
     with pytest.raises(PermissionDeniedError):
         services.item_feed_pull(actor=town.office, item=item, source_key=SOURCE)
     # A township's scheme has no budget appraisal to take.
-    town_item = item_named(make_scheme(town, YEAR), "信访事项按期办结率")
+    town_item = item_named(make_scheme(town, YEAR + 1), "信访事项按期办结率")
     with pytest.raises(GovernmentError) as exc:
         services.item_feed_pull(actor=town.office, item=town_item, source_key=SOURCE)
     assert exc.value.message.startswith("测试镇人民政府2027年度的预算绩效考核尚未定稿")
     # Health's scheme takes health's score, never education's.
     health_office = make_user("health_perf", personas.health, Role.HR_OFFICER)
-    health = services.scheme_create(actor=health_office, organization=personas.health, year=YEAR)
+    health = services.scheme_create(
+        actor=health_office, organization=personas.health, year=YEAR + 1
+    )
     health_item = item_named(health, standard.BUDGET_LEAF)
     services.item_feed_pull(actor=health_office, item=health_item, source_key=SOURCE)
     health_item.refresh_from_db()

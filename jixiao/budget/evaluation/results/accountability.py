@@ -628,11 +628,18 @@ def department_budget_score(organization: Organization, year: int) -> feeds.FedV
     )
 
 
+def budget_cycle_year(assessment_year: int) -> int:
+    """A department's assessment of year Y takes the budget cycle that ends in Y: fiscal year
+    Y−1, whose self-evaluations, evaluations and rectification are done during Y."""
+    return assessment_year - 1
+
+
 SOURCE = feeds.Source(
     key=SOURCE_KEY,
     label="预算绩效考核",
     item_name="预算绩效管理工作",
     latest=department_budget_score,
+    source_year=budget_cycle_year,
 )
 
 
