@@ -610,10 +610,12 @@ def recompute(
     sheet: DepartmentSheet,
     employee_ids: Iterable[int] | None = None,
     rows: list[EmployeeScore] | None = None,
+    items: SheetItems | None = None,
 ) -> int:
     """Recompute and write the employees' totals of ``sheet``: ``rows`` already loaded (with
-    their new ``scores``), else those of ``employee_ids``, else all."""
-    items = sheet_items(sheet)
+    their new ``scores``), else those of ``employee_ids``, else all. ``items``: the sheet's
+    items when already read."""
+    items = items or sheet_items(sheet)
     if rows is None:
         rows = list(EmployeeScore.objects.filter(sheet=sheet).select_related("employee"))
         if employee_ids is not None:
@@ -684,19 +686,21 @@ def _validated_scores(
     items: SheetItems,
     rows: Mapping[int, Mapping[int, Any]],
     names: Mapping[int, str],
-) -> dict[int, dict[str, str]]:
+) -> dict[int, dict[str, str | None]]:
+    """Employee id → {item id: the score as stored, None for a blank (cleared)}."""
     scored = {i.pk: i for i in items.scored}
-    result: dict[int, dict[str, str]] = {}
+    result: dict[int, dict[str, str | None]] = {}
     for employee_id, values in rows.items():
         if employee_id not in names:
             raise errors.AppraisalError(errors.UNKNOWN_EMPLOYEE)
-        clean: dict[str, str] = {}
+        clean: dict[str, str | None] = {}
         for item_id, raw in values.items():
             item = scored.get(int(item_id))
             if item is None:
                 raise errors.AppraisalError(errors.UNKNOWN_ITEM)
             number = _parse_score(raw)
             if number is None:
+                clean[str(item.pk)] = None
                 continue
             if number < 0 or number > item.full_score:  # type: ignore[operator]
                 raise errors.AppraisalError(
@@ -723,22 +727,30 @@ def appraisal_scores_save(
     """Enter item scores: ``rows`` maps employee id → {item id: score or blank}. Only the
     employees given change; each is recomputed by the engine."""
     _ensure_editable(actor, sheet)
-    items = sheet_items(sheet)
+    return _scores_save(actor, sheet, rows, action)
+
+
+def _scores_save(
+    actor: User | None,
+    sheet: DepartmentSheet,
+    rows: Mapping[int, Mapping[int, Any]],
+    action: str,
+    items: SheetItems | None = None,
+) -> int:
+    """``appraisal_scores_save`` once the sheet is known to be editable."""
+    items = items or sheet_items(sheet)
     found = EmployeeScore.objects.filter(sheet=sheet).select_related("employee")
     existing = {r.employee_id: r for r in found}
     names = {k: str(r.employee) for k, r in existing.items()}
-    clean = _validated_scores(sheet, items, rows, names)
     changed = []
-    for employee_id, values in clean.items():
+    for employee_id, values in _validated_scores(sheet, items, rows, names).items():
         row = existing[employee_id]
         merged = {**(row.scores or {}), **values}
-        for item_id, raw in rows[employee_id].items():
-            if _parse_score(raw) is None:
-                merged.pop(str(int(item_id)), None)
+        merged = {item: score for item, score in merged.items() if score is not None}
         if merged != row.scores:
             row.scores = merged
             changed.append(employee_id)
-    recompute(sheet, rows=[existing[e] for e in changed])
+    recompute(sheet, rows=[existing[e] for e in changed], items=items)
     audit_record(
         actor=actor,
         action=action,
@@ -773,7 +785,8 @@ def appraisal_scores_copy_previous(*, actor: User | None, sheet: DepartmentSheet
     if previous is None:
         raise errors.AppraisalError(errors.NO_PREVIOUS)
     old_names = {str(i.pk): i.name for i in sheet_items(previous).scored}
-    new_ids = {i.name: i.pk for i in sheet_items(sheet).scored}
+    items = sheet_items(sheet)
+    new_ids = {i.name: i.pk for i in items.scored}
     rows: dict[int, dict[int, Any]] = {}
     for old in EmployeeScore.objects.filter(sheet=previous):
         values = {
@@ -787,9 +800,7 @@ def appraisal_scores_copy_previous(*, actor: User | None, sheet: DepartmentSheet
     rows = {k: v for k, v in rows.items() if k in mine}
     if not rows:
         raise errors.AppraisalError(errors.NO_PREVIOUS)
-    return appraisal_scores_save(
-        actor=actor, sheet=sheet, rows=rows, action="appraisal.scores.copy"
-    )
+    return _scores_save(actor, sheet, rows, "appraisal.scores.copy", items)
 
 
 @transaction.atomic
@@ -1041,9 +1052,10 @@ def appraisal_pay_compute(
     perms.require(actor, p.MANAGE, month.organization)
     _ensure_month_open(month)
     rules = pay_rules(settings_for(month.organization))
-    sheet_ids = approved_sheet_ids(month)
+    approved = approved_sheet_ids(month)
+    sheet_ids = approved
     if sheet is not None and rules.mode == PayMode.DIRECT:
-        sheet_ids = [i for i in sheet_ids if i == sheet.pk]
+        sheet_ids = [i for i in approved if i == sheet.pk]
     rows = list(
         EmployeeScore.objects.filter(sheet_id__in=sheet_ids)
         .order_by("sheet__department__path", "employee__employee_number", "employee_id")
@@ -1058,8 +1070,10 @@ def appraisal_pay_compute(
     )
     zero = Decimal(0)
     lines = pay.compute(rules, [(bases.get(r[0], zero), r[3]) for r in rows])
-    PayResult.objects.filter(month=month, sheet_id__in=sheet_ids).delete()
-    PayResult.objects.filter(month=month).exclude(sheet_id__in=approved_sheet_ids(month)).delete()
+    # This computation's rows, and any of a department no longer approved, go.
+    PayResult.objects.filter(month=month).filter(
+        Q(sheet_id__in=sheet_ids) | ~Q(sheet_id__in=approved)
+    ).delete()
     _insert_pay(
         [
             PayResult(
@@ -1258,6 +1272,4 @@ def appraisal_scores_import(*, actor: User | None, sheet: DepartmentSheet, uploa
 
     _ensure_editable(actor, sheet)
     rows = excel.read_grid(upload, sheet)
-    return appraisal_scores_save(
-        actor=actor, sheet=sheet, rows=rows, action="appraisal.scores.import"
-    )
+    return _scores_save(actor, sheet, rows, "appraisal.scores.import")

@@ -304,3 +304,28 @@ def test_an_upheld_appeal_reopens_the_department_for_correction(world) -> None: 
     pay = PayResult.objects.get(month=month, employee=world.employee)
     assert pay.score == D(96) and pay.coefficient == D("1.3")
     services.appraisal_month_close(actor=world.hr, month=month)
+
+
+def test_pay_and_score_queries_do_not_grow_with_the_employees(world) -> None:  # type: ignore[no-untyped-def]
+    """Pay for one department (3 employees) or two (5) takes the same queries, the approved
+    sheets read once (14 before, 11 since); copying last month's scores checks the sheet
+    once (26 before, 19 since)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    month = open_month(world)
+    counts = []
+    for dept, head in ((world.dept, world.head), (world.other_dept, world.other_head)):
+        sheet = sheet_of(month, dept)
+        score_all(world, sheet)
+        services.appraisal_sheet_submit(actor=head, sheet=sheet)
+        services.appraisal_sheet_approve(actor=world.hr, sheet=sheet)
+        with CaptureQueriesContext(connection) as pay:
+            services.appraisal_pay_compute(actor=world.hr, month=month)
+        counts.append(len(pay))
+    assert PayResult.objects.filter(month=month).count() == 5
+    assert counts[0] == counts[1] <= 11
+    later = sheet_of(open_month(world, month=4), world.dept)
+    with CaptureQueriesContext(connection) as copy:
+        services.appraisal_scores_copy_previous(actor=world.head, sheet=later)
+    assert len(copy) <= 19
