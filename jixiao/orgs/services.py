@@ -60,7 +60,7 @@ def organization_create(
     short_name: str = "",
 ) -> Organization:
     """A new organisation under ``parent``. A root (no parent) is made by the command line
-    (``jixiao setup``, ``jixiao import-orgs``: actor None), never from a page."""
+    (``jixiao setup``, ``jixiao import_orgs``: actor None), never from a page."""
     if actor is not None and parent is None:
         raise errors.PermissionDeniedError(errors.ROOT_NEEDS_SETUP)
     perms.require(actor, perms.ORG_MANAGE, parent)

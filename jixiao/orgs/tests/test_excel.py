@@ -338,7 +338,7 @@ def test_import_command_prints_counts_and_passwords(tmp_path):
     path = tmp_path / "tree.xlsx"
     path.write_bytes(workbook())
     out = StringIO()
-    call_command("import-orgs", str(path), stdout=out, stderr=StringIO())
+    call_command("import_orgs", str(path), stdout=out, stderr=StringIO())
     text = out.getvalue()
     assert "组织：新增4个" in text and "人员：新增4名" in text
     password_lines = [line for line in text.splitlines() if line.startswith("zhou\t")]
@@ -351,13 +351,13 @@ def test_import_command_dry_run_and_errors(tmp_path):
     path = tmp_path / "tree.xlsx"
     path.write_bytes(workbook())
     out = StringIO()
-    call_command("import-orgs", str(path), "--dry-run", stdout=out, stderr=StringIO())
+    call_command("import_orgs", str(path), "--dry-run", stdout=out, stderr=StringIO())
     assert "试运行" in out.getvalue() and not Organization.objects.exists()
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(workbook([["NOPE", "A", "甲", "主管部门", None, 0, None]], []))
     err = StringIO()
     with pytest.raises(CommandError) as caught:
-        call_command("import-orgs", str(bad), stdout=StringIO(), stderr=err)
+        call_command("import_orgs", str(bad), stdout=StringIO(), stderr=err)
     assert caught.value.returncode == 2
     assert "工作表“组织机构”第3行A列（上级机构代码）" in err.getvalue()
 
@@ -365,7 +365,7 @@ def test_import_command_dry_run_and_errors(tmp_path):
 def test_export_command_round_trips(tmp_path, personas):
     path = tmp_path / "out.xlsx"
     out = StringIO()
-    call_command("export-orgs", "-o", str(path), stdout=out)
+    call_command("export_orgs", "-o", str(path), stdout=out)
     assert "已导出7个组织" in out.getvalue()
     result = _import(path.read_bytes())
     assert result.orgs_created == result.people_created == result.roles_assigned == 0

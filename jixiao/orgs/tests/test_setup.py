@@ -54,7 +54,7 @@ def test_setup_creates_the_root_and_three_separate_administrators(tmp_path):
     assert perms.can(User.objects.get(username="sysadmin"), perms.ORG_MANAGE, root)
     assert not perms.can(User.objects.get(username="sysadmin"), perms.ROLE_ASSIGN, root)
     assert AuditEvent.objects.filter(action="org.create", source="cli").count() == 1
-    assert "初始化完成" in output and "jixiao import-orgs" in output
+    assert "初始化完成" in output and "jixiao import_orgs" in output
 
 
 def test_passwords_from_the_environment(monkeypatch):

@@ -57,7 +57,7 @@ TOO_MANY_TRIES = "多次输入无效，已退出。"
 DONE = "初始化完成。"
 NEXT_STEPS = (
     "下一步：以系统管理员（{system}）登录，在“组织机构”中建立下级组织和人员，"
-    "或用 jixiao import-orgs 导入组织机构及人员；"
+    "或用 jixiao import_orgs 导入组织机构及人员；"
     "安全管理员（{security}）为人员授予角色；审计管理员（{audit}）查阅审计日志。"
 )
 EXIT_REFUSED = 2

@@ -1,5 +1,5 @@
-"""``jixiao export-orgs -o FILE``: the whole organisation tree and its people in the layout
-``jixiao import-orgs`` reads (组织机构 and 人员 sheets); importing it again changes nothing."""
+"""``jixiao export_orgs -o FILE``: the whole organisation tree and its people in the layout
+``jixiao import_orgs`` reads (组织机构 and 人员 sheets); importing it again changes nothing."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ CANNOT_WRITE = "无法写入文件“{path}”：{reason}"
 
 
 class Command(BaseCommand):
-    help = "导出组织机构及人员（Excel，与 import-orgs 的格式相同，可修改后再导入）。"
+    help = "导出组织机构及人员（Excel，与 import_orgs 的格式相同，可修改后再导入）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("-o", "--output", required=True, metavar="FILE", help="输出文件")

@@ -1,4 +1,4 @@
-"""``jixiao import-orgs FILE [--dry-run]``: 组织机构及人员导入 from the command line (X-4).
+"""``jixiao import_orgs FILE [--dry-run]``: 组织机构及人员导入 from the command line (X-4).
 
 The same all-or-nothing import as the page (:func:`jixiao.orgs.excel.import_workbook`), run as
 the system (actor None, audit source "cli"): it may create roots and grant roles. Every error is
