@@ -39,9 +39,9 @@ APPEAL_DECISION = "须选择处理结果并填写处理意见。"
 STEP_DATES = "完成时限不能早于开始日期。"
 IMPORT_UNKNOWN_EMPLOYEE = "工号“{number}”不在本部门本月考核名单中"
 IMPORT_DUPLICATE = "工号“{number}”重复"
-IMPORT_SCORE_RANGE = "得分{score}应在0到满分{full}之间"
-IMPORT_MISSING = "本部门员工未在表中：{names}"
-IMPORT_WRONG_SHEET = "工作表“{sheet}”的部门为“{got}”，应为“{want}”"
+IMPORT_WRONG_SHEET = "部门应为“{want}”，实际为“{got}”"
+SCORE_NOT_A_NUMBER = "得分“{value}”不是数字。"
+NOT_SUBMITTED = "该部门尚未提交。"
 
 
 class AppraisalError(DomainError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from jixiao.appraisal.errors import IMPORT_DUPLICATE, IMPORT_UNKNOWN_EMPLOYEE, IMPORT_WRONG_SHEET
 from jixiao.appraisal.models import (
     AppraisalMonth,
     DepartmentSheet,
@@ -109,7 +110,7 @@ def read_grid(upload: Any, sheet: DepartmentSheet) -> dict[int, dict[int, Any]]:
         if got is not None and got != sheet.department.name:
             data.error(
                 errors,
-                f"部门应为“{sheet.department.name}”，实际为“{got}”",
+                IMPORT_WRONG_SHEET.format(want=sheet.department.name, got=got),
                 key="department",
             )
             continue
@@ -119,14 +120,13 @@ def read_grid(upload: Any, sheet: DepartmentSheet) -> dict[int, dict[int, Any]]:
             if number is None:
                 continue
             if number in seen:
-                data.error(errors, f"工号“{number}”重复", row=index, key="number")
+                data.error(errors, IMPORT_DUPLICATE.format(number=number), row=index, key="number")
                 continue
             seen.add(number)
             employee_id = people.get(number)
             if employee_id is None:
-                data.error(
-                    errors, f"工号“{number}”不在本部门本月考核名单中", row=index, key="number"
-                )
+                message = IMPORT_UNKNOWN_EMPLOYEE.format(number=number)
+                data.error(errors, message, row=index, key="number")
                 continue
             values = {i.pk: row.get(f"i{i.pk}") for i in items}
             result[employee_id] = {k: v for k, v in values.items() if v is not None}

@@ -675,9 +675,9 @@ def _parse_score(value: Any) -> Decimal | None:
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise errors.AppraisalError(f"得分“{value}”不是数字。") from exc
+        raise errors.AppraisalError(errors.SCORE_NOT_A_NUMBER.format(value=value)) from exc
     if not number.is_finite():
-        raise errors.AppraisalError(f"得分“{value}”不是数字。")
+        raise errors.AppraisalError(errors.SCORE_NOT_A_NUMBER.format(value=value))
     return number
 
 
@@ -956,7 +956,7 @@ def appraisal_sheet_return(
     _ensure_month_open(sheet.month)
     case = case_of(sheet)
     if case is None:
-        raise errors.AppraisalError("该部门尚未提交。")
+        raise errors.AppraisalError(errors.NOT_SUBMITTED)
     return wf.case_return(actor=actor, case=case, comment=comment, item_comments=item_comments)
 
 
@@ -968,7 +968,7 @@ def appraisal_sheet_approve(
     _ensure_month_open(sheet.month)
     case = case_of(sheet)
     if case is None:
-        raise errors.AppraisalError("该部门尚未提交。")
+        raise errors.AppraisalError(errors.NOT_SUBMITTED)
     case = wf.case_approve(actor=actor, case=case, comment=comment)
     if case.state == WorkflowState.APPROVED:
         appraisal_pay_compute(actor=actor, month=sheet.month, sheet=sheet)
