@@ -290,8 +290,8 @@ def late_departments(rows: list[DepartmentRow], month: AppraisalMonth, today: da
     return [r for r in rows if r.state in EDITABLE_STATES]
 
 
-def quota_warnings(rows: list[DepartmentRow], month: AppraisalMonth) -> list[tuple]:
-    quota = settings_for(month.organization).excellent_quota
+def quota_warnings(rows: list[DepartmentRow], quota: Decimal | None) -> list[tuple]:
+    """(row, share) for the departments whose share of 优 exceeds ``quota`` (``quota_for``)."""
     if quota is None:
         return []
     return [

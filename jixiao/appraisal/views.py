@@ -117,13 +117,14 @@ def month_list(request: HttpRequest) -> HttpResponse:
 def _month_context(request: HttpRequest, month: AppraisalMonth) -> dict[str, Any]:
     rows = queries.department_rows(month, queries.sheets_for_user(request.user))
     today = timezone.localdate()
+    quota = queries.quota_for(month)
     return {
         "month": month,
         "rows": rows,
         "late": queries.late_departments(rows, month, today),
         "dead": queries.dead_water(rows, month, today),
-        "quota": queries.quota_for(month),
-        "quota_warnings": queries.quota_warnings(rows, month),
+        "quota": quota,
+        "quota_warnings": queries.quota_warnings(rows, quota),
         "reconciliation": queries.reconciliation(month, rows),
         "can_manage": perms.can(request.user, actions.MANAGE, month.organization),
     }

@@ -272,3 +272,22 @@ def test_grid_import_page_lists_located_errors_and_writes_nothing(world) -> None
     page = response.content.decode()
     assert "导入未成功" in page and "第5行C列" in page and "很好" in page
     assert not EmployeeScore.objects.filter(sheet=sheet).exclude(scores={}).exists()
+
+
+@pytest.mark.parametrize("name", ["appraisal:month", "appraisal:pay"])
+def test_month_pages_read_the_settings_once(world, approved, name) -> None:  # type: ignore[no-untyped-def]
+    """The excellent quota and its warnings come from one read of the settings (two before)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from jixiao.appraisal.models import AppraisalSettings
+
+    client = client_for(world.hr)
+    month, _ = approved
+    url = reverse(name, args=[month.pk])
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    table = AppraisalSettings._meta.db_table
+    assert sum(table in q["sql"] for q in queries) == 1
