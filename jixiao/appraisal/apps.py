@@ -14,10 +14,11 @@ class AppraisalConfig(AppConfig):
         from jixiao.appraisal.home import office_block
         from jixiao.audit import labels
         from jixiao.web import home
-        from jixiao.web.menu import MenuEntry, add
+        from jixiao.web.menu import MenuEntry, add, group_when
         from jixiao.workflow.notify import register_link
 
         p.install()
+        group_when("员工考核", p.in_company_tree)
         home.add(30, "appraisal/home_block.html", office_block)
         scoring.install()
         register_link(p.SHEET_WORKFLOW, "/appraisal/sheets/{subject_id}/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from jixiao.orgs import permissions
 from jixiao.orgs.models import OrgKind, Role
@@ -50,3 +51,9 @@ def install() -> None:
             ),
         )
     )
+
+
+def in_company_tree(user: Any) -> bool:
+    """Whether the employee appraisal concerns the user: a role over a company or inside one
+    (a township's performance office holds the same role on its own tree)."""
+    return permissions.acts_within(user, [OrgKind.COMPANY])

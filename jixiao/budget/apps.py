@@ -11,10 +11,11 @@ class BudgetConfig(AppConfig):
 
         from jixiao.audit import labels
         from jixiao.budget import permissions as p
-        from jixiao.web.menu import MenuEntry, add
+        from jixiao.web.menu import MenuEntry, add, group_when
         from jixiao.workflow.notify import register_link
 
         p.install()
+        group_when("预算绩效", p.in_budget_tree)
         from jixiao.budget.evaluation import permissions as evaluation
 
         evaluation.install()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from jixiao.orgs import permissions
 from jixiao.orgs.models import OrgKind, Role
@@ -74,3 +75,9 @@ def install() -> None:
             ),
         )
     )
+
+
+def in_budget_tree(user: Any) -> bool:
+    """Whether budget performance concerns the user: a role over a finance bureau or inside
+    one (a township or company on its own tree holds filling-in roles too)."""
+    return permissions.acts_within(user, [OrgKind.FINANCE_BUREAU])

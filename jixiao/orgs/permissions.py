@@ -131,6 +131,7 @@ def scopes(user: User | AnonymousUser) -> list[Scope]:
 def forget_scopes(user: User) -> None:
     """Drop the cached scopes after the user's roles changed."""
     user.__dict__.pop("_jixiao_scopes", None)
+    user.__dict__.pop("_jixiao_acts_within", None)
 
 
 def user_roles(user: User | AnonymousUser) -> set[str]:
@@ -152,6 +153,21 @@ def can(user: User | AnonymousUser, action: str, organization: Organization | No
     if organization is None:
         return bool(paths)
     return any(organization.path.startswith(path) for path in paths)
+
+
+def acts_within(
+    user: User | AnonymousUser, kinds: Iterable[str], action: str | None = None
+) -> bool:
+    """Does ``user`` hold a role (one allowing ``action``, if given) over an organisation of one
+    of ``kinds`` or inside one — a finance bureau's tree, a company's? Menus use it to show a
+    domain only to the people it concerns. One query, remembered on the user object."""
+    key = (tuple(sorted(kinds)), action)
+    memo = user.__dict__.setdefault("_jixiao_acts_within", {})
+    if key not in memo:
+        paths = [s.path for s in scopes(user)] if action is None else action_paths(user, action)
+        ids = {int(segment) for path in paths for segment in path.split(".") if segment}
+        memo[key] = bool(ids) and Organization.objects.filter(pk__in=ids, kind__in=key[0]).exists()
+    return memo[key]
 
 
 def scope_q(user: User | AnonymousUser, action: str, org_field: str = "organization") -> Q:

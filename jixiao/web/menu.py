@@ -43,6 +43,9 @@ class MenuEntry:
 
 
 _ENTRIES: list[MenuEntry] = []
+# A group's own condition, checked before its entries: the domain concerns the user at all
+# (a township's people do not see the budget menu because a role there allows its actions).
+_GROUP_WHEN: dict[str, Callable[[User], bool]] = {}
 
 
 def add(entry: MenuEntry) -> None:
@@ -50,6 +53,13 @@ def add(entry: MenuEntry) -> None:
         raise ValueError(f"unknown menu group {entry.group!r}")
     if entry not in _ENTRIES:
         _ENTRIES.append(entry)
+
+
+def group_when(group: str, when: Callable[[User], bool]) -> None:
+    """Show ``group`` only to users for whom ``when(user)`` holds (one cheap check)."""
+    if group not in GROUPS:
+        raise ValueError(f"unknown menu group {group!r}")
+    _GROUP_WHEN[group] = when
 
 
 def _allowed(user: User, action: str | tuple[str, ...] | None) -> bool:
@@ -62,8 +72,14 @@ def _allowed(user: User, action: str | tuple[str, ...] | None) -> bool:
 def menu_for(user: User, current_path: str = "") -> list[dict]:
     """Groups with the entries this user may open, in the fixed group order."""
     groups: dict[str, list[dict]] = {g: [] for g in GROUPS}
+    shown: dict[str, bool] = {}  # a group's condition, asked once and only when needed
     for entry in sorted(_ENTRIES, key=lambda e: (e.order, str(e.label))):
         if not _allowed(user, entry.action):
+            continue
+        if entry.group not in shown:
+            when = _GROUP_WHEN.get(entry.group)
+            shown[entry.group] = when is None or when(user)
+        if not shown[entry.group]:
             continue
         if entry.when is not None and not entry.when(user):
             continue
