@@ -3,22 +3,11 @@
    'self'. The tables under the charts show the same numbers without script. */
 (function () {
   "use strict";
-  var source = document.getElementById("government-result-data");
-  if (!source || typeof window.echarts === "undefined") {
+  var data = window.jixiaoCharts.data("government-result-data");
+  if (!data) {
     return;
   }
-  var data = JSON.parse(source.textContent);
-  var charts = [];
-
-  function mount(id) {
-    var element = document.getElementById(id);
-    if (!element) {
-      return null;
-    }
-    var chart = window.echarts.init(element, null, { renderer: "canvas" });
-    charts.push(chart);
-    return chart;
-  }
+  var mount = window.jixiaoCharts.mount;
 
   var parts = mount("chart-parts");
   if (parts) {
@@ -49,8 +38,4 @@
       }]
     });
   }
-
-  window.addEventListener("resize", function () {
-    charts.forEach(function (c) { c.resize(); });
-  });
 })();

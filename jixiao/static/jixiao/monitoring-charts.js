@@ -4,29 +4,12 @@
    the charts show the same numbers without script. */
 (function () {
   "use strict";
-  var source = document.getElementById("monitoring-data");
-  if (!source || typeof window.echarts === "undefined") {
+  var data = window.jixiaoCharts.data("monitoring-data");
+  if (!data) {
     return;
   }
-  var data = JSON.parse(source.textContent);
+  var mount = window.jixiaoCharts.mount;
   var COLOURS = { red: "#dc3545", yellow: "#ffc107", green: "#198754", blue: "#0d6efd" };
-  var charts = [];
-
-  function mount(id) {
-    var element = document.getElementById(id);
-    if (!element) {
-      return null;
-    }
-    var chart = window.echarts.init(element, null, { renderer: "canvas" });
-    chart.on("click", function (params) {
-      var url = params.data && params.data.url;
-      if (url) {
-        window.location.href = url;
-      }
-    });
-    charts.push(chart);
-    return chart;
-  }
 
   function execution() {
     var chart = mount("chart-execution");
@@ -93,7 +76,4 @@
   execution();
   stacked("chart-departments", data.departments || []);
   stacked("chart-trend", data.trend || []);
-  window.addEventListener("resize", function () {
-    charts.forEach(function (chart) { chart.resize(); });
-  });
 })();

@@ -4,29 +4,12 @@
    The tables beside the charts show the same numbers without script and on paper. */
 (function () {
   "use strict";
-  var source = document.getElementById("overview-data");
-  if (!source || typeof window.echarts === "undefined") {
+  var data = window.jixiaoCharts.data("overview-data");
+  if (!data) {
     return;
   }
-  var data = JSON.parse(source.textContent);
+  var mount = window.jixiaoCharts.mount;
   var BAR = "#3b7ddd";
-  var charts = [];
-
-  function mount(id) {
-    var element = document.getElementById(id);
-    if (!element) {
-      return null;
-    }
-    var chart = window.echarts.init(element, null, { renderer: "canvas" });
-    chart.on("click", function (params) {
-      var url = params.data && params.data.url;
-      if (url) {
-        window.location.href = url;
-      }
-    });
-    charts.push(chart);
-    return chart;
-  }
 
   function percent(v) {
     return v == null ? "—" : v + "%";
@@ -190,10 +173,4 @@
   doughnut("chart-grades", data.grades);
   resultTrend("chart-result-trend", data.resultTrend);
   executionTrend("chart-execution-trend", data.executionTrend);
-  window.addEventListener("resize", function () {
-    charts.forEach(function (chart) { chart.resize(); });
-  });
-  window.addEventListener("beforeprint", function () {
-    charts.forEach(function (chart) { chart.resize(); });
-  });
 })();

@@ -4,12 +4,10 @@
    bar chart (its shares do not add up to 100 %). */
 (function () {
   "use strict";
-  var source = document.getElementById("survey-figures");
-  if (!source || typeof window.echarts === "undefined") {
+  var figures = window.jixiaoCharts.data("survey-figures");
+  if (!figures) {
     return;
   }
-  var figures = JSON.parse(source.textContent);
-  var charts = [];
 
   function pie(item) {
     return {
@@ -36,15 +34,9 @@
   }
 
   figures.forEach(function (item) {
-    var element = document.getElementById("chart-" + item.id);
-    if (!element) {
-      return;
+    var chart = window.jixiaoCharts.mount("chart-" + item.id);
+    if (chart) {
+      chart.setOption(item.kind === "multiple" ? bar(item) : pie(item));
     }
-    var chart = window.echarts.init(element, null, { renderer: "canvas" });
-    chart.setOption(item.kind === "multiple" ? bar(item) : pie(item));
-    charts.push(chart);
-  });
-  window.addEventListener("resize", function () {
-    charts.forEach(function (chart) { chart.resize(); });
   });
 })();
