@@ -105,7 +105,7 @@ def test_scores_are_checked(world) -> None:  # type: ignore[no-untyped-def]
         services.appraisal_scores_save(
             actor=world.head, sheet=sheet, rows={world.employee.pk: {item.pk: "51"}}
         )
-    with pytest.raises(errors.AppraisalError, match=errors.UNKNOWN_EMPLOYEE):
+    with pytest.raises(errors.AppraisalError, match=str(errors.UNKNOWN_EMPLOYEE)):
         services.appraisal_scores_save(
             actor=world.head, sheet=sheet, rows={world.outsider.pk: {item.pk: "5"}}
         )

@@ -572,7 +572,7 @@ def submit_problems(
     """Why the table cannot be submitted yet (empty: it can)."""
     problems = []
     if evaluation.budget_full_year <= 0:
-        problems.append(errors.BUDGET_ZERO)
+        problems.append(str(errors.BUDGET_ZERO))
     for row in rows:
         if row.is_qualitative and (not row.level or row.assessed_score is None):
             problems.append(errors.LEVEL_MISSING.format(name=row.name))

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.budget import permissions as actions
@@ -108,7 +109,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         request,
         "budget/monitoring/interventions/overview.html",
         {
-            "page_title": "监控纠偏与绩效跟踪",
+            "page_title": _("监控纠偏与绩效跟踪"),
             "overdue_corrections": interventions.overdue_corrections(request.user, today)[:50],
             "waiting": interventions.corrections_for_user(
                 request.user, state=CorrectionState.ANSWERED
@@ -138,7 +139,7 @@ def correction_list(request: HttpRequest) -> HttpResponse:
         request,
         "budget/monitoring/interventions/correction_list.html",
         {
-            "page_title": "整改要求",
+            "page_title": _("整改要求"),
             "rows": rows[:500],
             "year": year,
             "years": _years(),
@@ -171,12 +172,12 @@ def correction_new(request: HttpRequest) -> HttpResponse:
             lambda: interventions.correction_require(actor=request.user, **data),
         )
         if created is not None:
-            messages.success(request, "已发出整改要求。")
+            messages.success(request, _("已发出整改要求。"))
             return redirect("budget:correction", pk=created.pk)
     return render(
         request,
         "budget/monitoring/interventions/correction_new.html",
-        {"page_title": "责令整改", "form": form, "year": year},
+        {"page_title": _("责令整改"), "form": form, "year": year},
     )
 
 
@@ -187,7 +188,7 @@ def _correction_context(request: HttpRequest, correction: Any, **extra: Any) -> 
         request.user, MANAGE, unit
     )
     context = {
-        "page_title": "整改要求",
+        "page_title": _("整改要求"),
         "correction": correction,
         "answers": correction.answers.select_related("answered_by", "decided_by"),
         "answer_form": forms.AnswerForm() if can_answer else None,
@@ -226,7 +227,7 @@ def correction_answer(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if done is not None:
-            messages.success(request, "已提交整改答复，等待财政部门审核。")
+            messages.success(request, _("已提交整改答复，等待财政部门审核。"))
             return redirect("budget:correction", pk=correction.pk)
     context = _correction_context(request, correction, answer_form=form)
     return render(request, "budget/monitoring/interventions/correction.html", context, status=400)
@@ -242,12 +243,12 @@ def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
         call = lambda: interventions.correction_accept(  # noqa: E731
             actor=request.user, request=correction, comment=comment
         )
-        done = "整改已办结。"
+        done = _("整改已办结。")
     else:
         call = lambda: interventions.correction_return(  # noqa: E731
             actor=request.user, request=correction, comment=comment
         )
-        done = "已退回整改答复。"
+        done = _("已退回整改答复。")
     run_with_message(request, call, done)
     return redirect("budget:correction", pk=correction.pk)
 
@@ -295,9 +296,9 @@ def project_hold(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     project = _project(request, pk)
     reason = request.POST.get("reason", "")
     services = {
-        "suspend": (interventions.project_suspend, "项目已暂缓执行。"),
-        "stop": (interventions.project_stop, "项目已停止执行。"),
-        "resume": (interventions.project_resume, "项目已恢复执行。"),
+        "suspend": (interventions.project_suspend, _("项目已暂缓执行。")),
+        "stop": (interventions.project_stop, _("项目已停止执行。")),
+        "resume": (interventions.project_resume, _("项目已恢复执行。")),
     }
     if move not in services:
         raise Http404
@@ -333,12 +334,13 @@ def reallocation_new(request: HttpRequest) -> HttpResponse:
                 ),
             )
             if move is not None:
-                messages.success(request, f"已调剂{interventions.money(move.amount)}万元。")
+                amount = interventions.money(move.amount)
+                messages.success(request, _("已调剂%(amount)s万元。") % {"amount": amount})
                 return redirect(f"{_url('budget:reallocations')}?year={move.fiscal_year}")
     return render(
         request,
         "budget/monitoring/interventions/reallocation_new.html",
-        {"page_title": "资金调剂", "form": form, "year": year},
+        {"page_title": _("资金调剂"), "form": form, "year": year},
     )
 
 
@@ -360,7 +362,7 @@ def reallocation_list(request: HttpRequest) -> HttpResponse:
         request,
         "budget/monitoring/interventions/reallocations.html",
         {
-            "page_title": "资金调剂与预算核对",
+            "page_title": _("资金调剂与预算核对"),
             "year": year,
             "years": _years(),
             "bureau": bureau,
@@ -398,13 +400,13 @@ def midyear_list(request: HttpRequest) -> HttpResponse:
             ),
         )
         if review is not None:
-            messages.success(request, "已发起中期评估。")
+            messages.success(request, _("已发起中期评估。"))
             return redirect("budget:midyear_review", pk=review.pk)
     return render(
         request,
         "budget/monitoring/interventions/midyear_list.html",
         {
-            "page_title": "中期评估",
+            "page_title": _("中期评估"),
             "year": year,
             "years": _years(),
             "reviews": interventions.midyear_reviews_for_user(request.user).filter(
@@ -458,7 +460,7 @@ def midyear_conclude(request: HttpRequest, pk: int) -> HttpResponse:
         run_with_message(
             request,
             lambda: interventions.midyear_review_conclude(actor=request.user, item=item, **data),
-            f"已保存“{item.project.name}”的评估结论。",
+            _("已保存“%(project)s”的评估结论。") % {"project": item.project.name},
         )
     return redirect("budget:midyear_review", pk=item.review_id)
 
@@ -480,7 +482,7 @@ def tracking_list(request: HttpRequest) -> HttpResponse:
         request,
         "budget/monitoring/interventions/tracking_list.html",
         {
-            "page_title": "绩效跟踪",
+            "page_title": _("绩效跟踪"),
             "year": year,
             "years": _years(),
             "rows": tracking.tracking_for_user(request.user, fiscal_year=year),
@@ -510,7 +512,7 @@ def tracking_settings(request: HttpRequest) -> HttpResponse:
                 fiscal_year=year,
                 days=form.cleaned_data["days"],
             ),
-            "已保存报送期限。",
+            _("已保存报送期限。"),
         )
     return redirect(f"{_url('budget:tracking_list')}?year={year}")
 
@@ -544,12 +546,12 @@ def tracking_new(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if record is not None:
-            messages.success(request, "已开始绩效跟踪，请填写跟踪表。")
+            messages.success(request, _("已开始绩效跟踪，请填写跟踪表。"))
             return redirect("budget:tracking", pk=record.pk)
     return render(
         request,
         "budget/monitoring/interventions/tracking_new.html",
-        {"page_title": "开始绩效跟踪", "project": project, "form": form},
+        {"page_title": _("开始绩效跟踪"), "project": project, "form": form},
     )
 
 
@@ -558,7 +560,7 @@ def _tracking_context(request: HttpRequest, record: Any, **extra: Any) -> dict[s
     editable = record.state == TrackingState.DRAFT and perms.can(request.user, FILL, unit)
     stages = list(record.stages.all())
     context = {
-        "page_title": "绩效跟踪",
+        "page_title": _("绩效跟踪"),
         "record": record,
         "stages": stages,
         "blank_stages": range(len(stages) + 1, len(stages) + 1 + STAGE_ROWS_BLANK),
@@ -608,18 +610,18 @@ def tracking_action(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         "targets": _targets,
         "generate": lambda r, rec: (
             lambda: tracking.tracking_report_generate(actor=r.user, record=rec),
-            "已根据填报数据生成报告，可继续修改。",
+            _("已根据填报数据生成报告，可继续修改。"),
         ),
         "report": _report,
         "submit": lambda r, rec: (
             lambda: tracking.tracking_submit(actor=r.user, record=rec),
-            "已报送财政部门。",
+            _("已报送财政部门。"),
         ),
         "return": lambda r, rec: (
             lambda: tracking.tracking_return(
                 actor=r.user, record=rec, reason=r.POST.get("reason", "")
             ),
-            "已退回。",
+            _("已退回。"),
         ),
     }
     if step not in handlers:
@@ -638,7 +640,7 @@ def _choose(request: HttpRequest, record: Any) -> tuple[Any, str]:
         lambda: tracking.tracking_targets_choose(
             actor=request.user, record=record, indicators=list(chosen)
         ),
-        "已更新重点跟踪目标。",
+        _("已更新重点跟踪目标。"),
     )
 
 
@@ -650,7 +652,7 @@ def _stages(request: HttpRequest, record: Any) -> tuple[Any, str]:
     ]
     return (
         lambda: tracking.tracking_stages_save(actor=request.user, record=record, stages=stages),
-        "已保存项目分阶段完成情况表。",
+        _("已保存项目分阶段完成情况表。"),
     )
 
 
@@ -663,7 +665,7 @@ def _targets(request: HttpRequest, record: Any) -> tuple[Any, str]:
     }
     return (
         lambda: tracking.tracking_targets_save(actor=request.user, record=record, rows=rows),
-        "已保存绩效目标实现情况及纠偏表。",
+        _("已保存绩效目标实现情况及纠偏表。"),
     )
 
 
@@ -671,7 +673,7 @@ def _report(request: HttpRequest, record: Any) -> tuple[Any, str]:
     sections = {field: request.POST.get(field, "") for field in tracking.SECTION_FIELDS}
     return (
         lambda: tracking.tracking_report_save(actor=request.user, record=record, sections=sections),
-        "已保存绩效跟踪结果报告。",
+        _("已保存绩效跟踪结果报告。"),
     )
 
 
