@@ -9,7 +9,6 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,6 +24,7 @@ from jixiao.indicators.scoring import SheetError
 from jixiao.indicators.views import library_context
 from jixiao.lib.actions import run_for_form, run_with_message
 from jixiao.lib.forms import BootstrapFormMixin
+from jixiao.lib.pages import paginate
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.errors import PermissionDeniedError
 from jixiao.orgs.models import OrgKind
@@ -59,7 +59,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     counts = queries.project_state_counts(projects)
     if state:
         projects = projects.filter(case_state=state)
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, projects, PAGE_SIZE)
     rows = queries.rows_of(list(page))
     tabs = [(value, label, counts.get(value or "all", 0)) for value, label in STATE_TABS]
     return render(
@@ -420,7 +420,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if year.isdigit():
         of_year = Project.objects.filter(fiscal_year=int(year)).values("pk")
         cases = cases.filter(subject_id__in=of_year)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, cases, PAGE_SIZE)
     projects = Project.objects.select_related("unit").in_bulk([c.subject_id for c in page])
     rows = [(c, projects.get(c.subject_id)) for c in page]
     return render(

@@ -44,6 +44,7 @@ from jixiao.budget.evaluation.services import bureau_of as _bureau_of
 from jixiao.budget.models import Project
 from jixiao.lib import function_classes
 from jixiao.lib.actions import run_for_form, run_with_message
+from jixiao.lib.pages import paginate
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.errors import DomainError, PermissionDeniedError
 from jixiao.orgs.models import Organization, OrgKind
@@ -260,7 +261,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             request,
             "tasks",
             page_title="整改任务",
-            rows=rows.order_by("deadline", "unit__path", "id")[:500],
+            rows=paginate(request, rows.order_by("deadline", "unit__path", "id")),
             states=RectificationState.choices,
             state=state,
         ),
@@ -390,7 +391,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
             request,
             "publications",
             page_title="绩效信息公开",
-            rows=rows[:500],
+            rows=paginate(request, rows),
             form=form,
             states=PublicationState.choices,
             state=state,
@@ -478,7 +479,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
         "budget/results/public_list.html",
         {
             "page_title": "预算绩效信息公开",
-            "rows": disclosure.published(**filters)[:500],
+            "rows": paginate(request, disclosure.published(**filters)),
             "facets": disclosure.facets(),
             "kinds": PublicationKind.choices,
             "filters": filters,

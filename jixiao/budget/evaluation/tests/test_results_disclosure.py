@@ -138,3 +138,17 @@ def test_public_lists_filter_by_year_department_sector_and_search(personas) -> N
     assert [p.project.code for p in disclosure.publications_visible(personas.unit_a_operator)] == [
         "P001"
     ]
+
+
+def test_public_and_platform_lists_are_paginated_not_cut_off(personas, client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("jixiao.lib.pages.PAGE_SIZE", 1)
+    for code in ("P001", "P002"):
+        publication = propose(personas, approved_project(personas.unit_a, code))
+        disclosure.publication_approve(actor=None, publication=publication)
+    first = client.get("/budget/public/").content.decode()  # anonymous
+    assert "共 2 条，第 1/2 页" in first
+    second = client.get("/budget/public/?page=2")
+    assert len(second.context["rows"]) == 1 and second.context["rows"].number == 2
+    client.force_login(personas.unit_a_operator)
+    page = client.get(f"/budget/results/publications/?year={YEAR}&page=2")
+    assert page.context["rows"].paginator.count == 2
