@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from jixiao.indicators import library, queries
 from jixiao.indicators.services import INDICATOR_VIEW, tree_check
 from jixiao.indicators.sheets import sheet_json, tree_to_sheet
+from jixiao.lib.pages import paginate
 from jixiao.orgs import permissions as perms
 
 
@@ -59,7 +60,7 @@ def template_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 def library_context(request: HttpRequest) -> dict[str, object]:
     """The search form's filters and results, shared with pages that add from the library."""
     f = {k: request.GET.get(k, "").strip() for k in ("q", "level1", "sector")}
-    entries = library.library_search(request.user, **f)[:200]
+    entries = paginate(request, library.library_search(request.user, **f))
     return {
         "entries": entries,
         "f": f,

@@ -593,7 +593,7 @@ def accountability_page(request: HttpRequest) -> HttpResponse:
             request,
             "accountability",
             page_title="问责",
-            rows=accountability.accountability_visible(request.user, year)[:500],
+            rows=paginate(request, accountability.accountability_visible(request.user, year)),
             form=form,
         ),
         status=400 if request.method == "POST" else 200,
