@@ -262,7 +262,9 @@ def _executed(project: Project, form: MonitoringForm | None) -> Decimal:
         date__lte=date(project.fiscal_year, 12, 31),
     ).aggregate(total=Sum("amount"))["total"]
     if paid is not None:
-        return paid
+        # SQLite sums decimals as floats (237.610000000000): back to the amounts' own places.
+        places = SpendingRecord._meta.get_field("amount").decimal_places
+        return paid.quantize(Decimal(1).scaleb(-places))
     if form is not None:
         for value in (form.expected_execution, form.executed):
             if value is not None:

@@ -65,6 +65,16 @@ def test_payments_of_the_year_give_the_execution(personas) -> None:
     assert evaluation.executed == D(150)
 
 
+def test_payments_in_cents_add_up_exactly(personas) -> None:
+    # SQLite sums decimals as floats: 100.25 + 137.35 + 0.01 came back as 237.610000000000 and
+    # the self-evaluation was refused for having more than four decimals.
+    project = approved_project(personas.unit_a, "P001")
+    for amount in ("100.25", "137.35", "0.01"):
+        spend(project, D(amount))
+    evaluation = services.self_evaluation_create(actor=None, project=project, today=AFTER_YEAR)
+    assert evaluation.executed == D("237.61")
+
+
 def test_only_after_the_year_and_only_approved(personas) -> None:
     project = approved_project(personas.unit_a, "P001")
     with pytest.raises(EvaluationError) as exc:
