@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jixiao.budget.evaluation import queries
 from jixiao.budget.evaluation import result_forms as forms
 from jixiao.budget.evaluation.models import Evaluation, SelfEvaluation
 from jixiao.budget.evaluation.queries import get_evaluation_for_user, get_self_evaluation_for_user
@@ -40,7 +41,6 @@ from jixiao.budget.evaluation.results import (
 )
 from jixiao.budget.evaluation.results.actions import RESULTS_ANSWER, RESULTS_MANAGE, RESULTS_VIEW
 from jixiao.budget.evaluation.results.common import bureau_of, result_settings
-from jixiao.budget.evaluation.services import bureau_of as _bureau_of
 from jixiao.budget.models import Project
 from jixiao.lib import function_classes
 from jixiao.lib.actions import run_for_form, run_with_message
@@ -600,15 +600,6 @@ def accountability_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _appraisal_bureau(request: HttpRequest) -> Organization:
-    """The bureau whose appraisal the user reads (the one above their highest scope)."""
-    top = perms.visible_organizations(request.user, RESULTS_VIEW).order_by("depth").first()
-    bureau = _bureau_of(top) if top is not None else None
-    if bureau is None:
-        raise Http404
-    return bureau
-
-
 def _int_or_none(value: str | None) -> int | None:
     try:
         return int(value) if value else None
@@ -622,7 +613,7 @@ def department_scores_page(request: HttpRequest) -> HttpResponse:
     """The departments' appraisal: the latest finalised version (or ``?version=``), the live
     computation while none is finalised or with ``?live=1``; ``?export=xlsx`` exports what is
     shown."""
-    bureau = _appraisal_bureau(request)
+    bureau = queries.results_bureau(request.user)
     year = _year(request)
     live = request.GET.get("live") == "1"
     try:
@@ -689,7 +680,7 @@ def department_scores_finalise(request: HttpRequest) -> HttpResponse:
 @login_required
 def department_scores_versions(request: HttpRequest) -> HttpResponse:
     """The finalised versions of the year: who, when, why, the rules used."""
-    bureau = _appraisal_bureau(request)
+    bureau = queries.results_bureau(request.user)
     year = _year(request)
     versions = list(accountability.appraisal_versions(bureau, year))
     return render(

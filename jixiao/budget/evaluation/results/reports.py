@@ -33,7 +33,7 @@ from jixiao.budget.evaluation.models import (
     EvaluationState,
     SelfEvaluation,
 )
-from jixiao.budget.evaluation.queries import SUBMITTED_STATES, amount_of, project_results, proposal
+from jixiao.budget.evaluation.queries import SUBMITTED_STATES, amount_of, proposal
 from jixiao.budget.evaluation.result_models import (
     AccountabilityKind,
     AccountabilityRecord,
@@ -303,7 +303,8 @@ def _scope_user(bureau: Organization, actor: User | None) -> User:
 
 def summary_figures(bureau: Organization, fiscal_year: int, actor: User | None) -> dict[str, Any]:
     user = _scope_user(bureau, actor)
-    results = project_results(user, bureau, fiscal_year)
+    plan = proposal(user, bureau, fiscal_year)  # its rows carry every project's result
+    results = [row.result for row in plan.rows]
     submitted = SelfEvaluation.objects.filter(
         fiscal_year=fiscal_year,
         state__in=SUBMITTED_STATES,
@@ -328,7 +329,6 @@ def summary_figures(bureau: Organization, fiscal_year: int, actor: User | None) 
         .select_related("project", "project__unit")
         .order_by("project__code")
     ]
-    plan = proposal(user, bureau, fiscal_year)
     tasks = RectificationTask.objects.filter(
         feedback__bureau=bureau, feedback__fiscal_year=fiscal_year
     )
