@@ -37,6 +37,7 @@ from jixiao.budget.models import DeclarationKind
 from jixiao.budget.queries import get_project_for_user
 from jixiao.indicators.scoring import SheetError
 from jixiao.lib.actions import run_with_message
+from jixiao.lib.pages import paginate
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, Role, User
 from jixiao.workflow.definitions import get_definition
@@ -88,7 +89,8 @@ def self_evaluation_list(request: HttpRequest) -> HttpResponse:
         "budget/evaluation/self_list.html",
         {
             "page_title": _("绩效自评"),
-            "rows": rows,
+            "rows": paginate(request, rows),
+            "total": len(rows),
             "year": year,
             "missing": missing,
             "can_fill": perms.can(request.user, actions.SELF_EVALUATION_FILL),
@@ -233,11 +235,11 @@ def self_evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def evaluation_list(request: HttpRequest) -> HttpResponse:
-    evaluations = list(queries.evaluations_visible(request.user)[:500])
+    evaluations = paginate(request, queries.evaluations_visible(request.user))
     allowed = perms.can(request.user, actions.EVALUATION_VIEW) or perms.has_role(
         request.user, Role.EVALUATOR
     )
-    if not evaluations and not allowed:
+    if not evaluations.paginator.count and not allowed:
         raise Http404
     return render(
         request,

@@ -30,6 +30,7 @@ from jixiao.budget.monitoring.models import (
 )
 from jixiao.budget.monitoring.services import approved_projects
 from jixiao.lib.actions import run_for_form, run_with_message
+from jixiao.lib.pages import paginate
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, OrgKind
 
@@ -140,7 +141,7 @@ def correction_list(request: HttpRequest) -> HttpResponse:
         "budget/monitoring/interventions/correction_list.html",
         {
             "page_title": _("整改要求"),
-            "rows": rows[:500],
+            "rows": paginate(request, rows),
             "year": year,
             "years": _years(),
             "state": state,
