@@ -58,7 +58,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     projects = queries.project_queryset(request.user, fiscal_year=year, q=q, kind=kind)
     counts = queries.project_state_counts(projects)
     if state:
-        projects = projects.filter(case_state=state)
+        projects = queries.in_state(projects, state)
     page = paginate(request, projects, PAGE_SIZE)
     rows = queries.rows_of(list(page))
     tabs = [(value, label, counts.get(value or "all", 0)) for value, label in STATE_TABS]
