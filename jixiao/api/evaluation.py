@@ -27,6 +27,7 @@ from jixiao.budget.evaluation.models import (
     Evaluation,
     EvaluationKind,
     EvaluationState,
+    Grade,
     ResultState,
     SelfEvaluation,
 )
@@ -38,7 +39,6 @@ from jixiao.budget.evaluation.result_models import (
     RectificationTask,
 )
 from jixiao.budget.evaluation.results import disclosure, rectification
-from jixiao.budget.evaluation.scoring import GRADE_LABELS
 
 MAX_PAGE = 500
 EVALUATIONS, RESULTS, RECTIFICATION, DISCLOSURE = "绩效评价", "评价结果应用", "整改", "信息公开"
@@ -52,7 +52,7 @@ _WRITE: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: V
 
 
 def _grade(code: str) -> str:
-    return str(GRADE_LABELS.get(code, ""))
+    return str(Grade(code).label) if code in Grade.values else ""
 
 
 class SelfEvaluationListOut(Schema):
@@ -370,8 +370,8 @@ def list_grades(request: HttpRequest, filters: Query[RequiredYear]) -> list[dict
             "unit": r.project.unit,
             "total": r.total,
             "grade": r.grade,
-            "grade_label": r.grade_label if r.grade else "",
-            "source": r.source,
+            "grade_label": str(r.grade_label) if r.grade else "",
+            "source": str(r.source),
         }
         for r in queries.project_results(request.auth, bureau, filters.fiscal_year)
     ]
@@ -396,7 +396,7 @@ def get_proposal(request: HttpRequest, filters: Query[RequiredYear]) -> dict[str
             {
                 "project": r.result.project,
                 "grade": r.result.grade,
-                "grade_label": r.result.grade_label if r.result.grade else "",
+                "grade_label": str(r.result.grade_label) if r.result.grade else "",
                 "base": r.base,
                 "proposed": r.proposed,
                 "cut": r.cut,

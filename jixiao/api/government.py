@@ -247,7 +247,7 @@ def _result_out(result: SchemeResult) -> dict[str, Any]:
         "parts": [
             {
                 "part": p.part,
-                "label": p.label,
+                "label": str(p.label),
                 "total": p.total,
                 "weight": p.weight,
                 "weighted": p.weighted,

@@ -38,6 +38,7 @@ from jixiao.documents.excel import (
     export_workbook,
     read_workbook,
 )
+from jixiao.documents.language import in_official_language, official_text
 from jixiao.documents.pdf import render_layout_pdf
 
 GRID_TITLE = "部门月度考核评分表"
@@ -73,6 +74,7 @@ def grid_layout(sheet: DepartmentSheet) -> Layout:
     )
 
 
+@in_official_language
 def export_grid(sheet: DepartmentSheet) -> bytes:
     items = sheet_items(sheet).scored
     rows = []
@@ -212,10 +214,12 @@ def statistics_data(
     )
 
 
+@in_official_language
 def export_statistics(month: AppraisalMonth, rows: list[DepartmentRow]) -> bytes:
     return export_workbook(STATISTICS, [statistics_data(month, rows)])
 
 
+@in_official_language
 def statistics_pdf(month: AppraisalMonth, rows: list[DepartmentRow]) -> bytes:
     return render_layout_pdf(
         STATISTICS, statistics_data(month, rows), subtitle=f"（{month.label}）"
@@ -237,9 +241,7 @@ PROGRESS = Layout(
             Column("start_date", "开始日期", Date()),
             Column("end_date", "完成时限", Date()),
             Column("owner", "责任人", Text(), width=14),
-            Column(
-                "status", "状态", Choice({str(label): value for value, label in StepStatus.choices})
-            ),
+            Column("status", "状态", Choice({official_text(k): v for v, k in StepStatus.choices})),
             Column("note", "备注", Text(), width=24),
         ),
         header_row=4,
@@ -247,6 +249,7 @@ PROGRESS = Layout(
 )
 
 
+@in_official_language
 def export_progress(organization_name: str, year: int, steps: list[ProgressStep]) -> bytes:
     rows = [
         {

@@ -102,6 +102,7 @@ from jixiao.documents.excel import (
 )
 from jixiao.documents.excel.cells import column_letter, number_text, parse_cell
 from jixiao.documents.excel.errors import shown
+from jixiao.documents.language import in_official_language
 from jixiao.indicators.models import Indicator, IndicatorTree, TargetBasis, TreeKind
 from jixiao.indicators.services import INDICATOR_FIELDS
 from jixiao.indicators.standard import TEMPLATES, templates_install
@@ -489,6 +490,7 @@ ROW_FIELDS = [
 # --- Export ----------------------------------------------------------------------------------
 
 
+@in_official_language
 def export_projects(projects: Iterable[Project]) -> bytes:
     """A workbook with one declaration per project, each sheet named by the project code."""
     writer = WorkbookWriter()
@@ -498,6 +500,7 @@ def export_projects(projects: Iterable[Project]) -> bytes:
     return writer.close() or b""
 
 
+@in_official_language
 def template_workbook(fiscal_year: int, *, blank_rows: int = 20) -> bytes:
     """An empty declaration to fill in and import (copy the sheet for more projects)."""
     writer = WorkbookWriter()

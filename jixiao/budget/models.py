@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from jixiao.lib import function_classes
 
@@ -15,8 +16,8 @@ ZERO = Decimal(0)
 
 
 class DeclarationKind(models.TextChoices):
-    PROJECT = "project", "项目支出"
-    DEPARTMENT = "department", "部门整体支出"
+    PROJECT = "project", _("项目支出")
+    DEPARTMENT = "department", _("部门整体支出")
 
 
 class Project(models.Model):
@@ -123,9 +124,9 @@ class Project(models.Model):
 
 
 class Conclusion(models.TextChoices):
-    SUPPORT = "support", "予以支持"
-    PARTIAL = "partial", "部分支持"
-    REJECT = "reject", "不予支持"
+    SUPPORT = "support", _("予以支持")
+    PARTIAL = "partial", _("部分支持")
+    REJECT = "reject", _("不予支持")
 
 
 class ExAnteAssessment(models.Model):

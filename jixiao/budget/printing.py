@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from jixiao.budget.excel import TARGET_DECLARATION, declaration_data, tree_nodes
 from jixiao.budget.models import Project
+from jixiao.documents.language import in_official_language
 from jixiao.documents.pdf import render_layout_pdf
 
 # Below the unit's own line (the form's footer): where the reviewing levels sign.
 REVIEW_SIGNATURES = [["审核", "审核日期"]]
 
 
+@in_official_language
 def declaration_pdf(project: Project) -> bytes:
     """The project's declaration as PDF bytes (two queries: its indicators, and nothing
     else beyond the project, unit and department the caller loaded)."""

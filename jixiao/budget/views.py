@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.budget import excel, forms, printing, queries, services
@@ -32,7 +33,7 @@ from jixiao.workflow import queries as wf
 from jixiao.workflow.definitions import get_definition
 from jixiao.workflow.models import WorkflowState
 
-STATE_TABS = [("", "全部"), *WorkflowState.choices]
+STATE_TABS = [("", gettext_lazy("全部")), *WorkflowState.choices]
 PAGE_SIZE = 50
 
 

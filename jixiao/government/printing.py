@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import xlsxwriter
 
+from jixiao.documents.language import in_official_language
 from jixiao.documents.pdf import render_pdf
 from jixiao.documents.word import Heading, Paragraph, Signatures, TableBlock, render_docx
 from jixiao.government.models import Part, Scheme
@@ -96,6 +97,7 @@ def meeting_report(scheme: Scheme, result: SchemeResult, today: date) -> Meeting
     return MeetingReport(scheme, today, progress_rows(items, today), result)
 
 
+@in_official_language
 def meeting_report_docx(report: MeetingReport) -> bytes:
     blocks = [
         Heading("一、总体进展情况"),
@@ -111,6 +113,7 @@ def meeting_report_docx(report: MeetingReport) -> bytes:
     return render_docx(report.title, blocks, subtitle=report.subtitle, landscape=True)
 
 
+@in_official_language
 def meeting_report_pdf(report: MeetingReport) -> bytes:
     return render_pdf(
         "government/print/meeting_report.html",
@@ -127,6 +130,7 @@ def meeting_report_pdf(report: MeetingReport) -> bytes:
     )
 
 
+@in_official_language
 def cadre_xlsx(scheme: Scheme, summaries: list[CadreSummary]) -> bytes:
     """干部年度考核·政府绩效考核结果汇总表: one row per item, grouped by person, with the
     recommended grade and its reasons."""

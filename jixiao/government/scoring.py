@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from jixiao.documents.language import official_text
 from jixiao.government.models import Aggregation, Item, Part, Rater, Scheme
 from jixiao.indicators.models import Indicator, IndicatorTree
 from jixiao.indicators.scoring import SheetResult
@@ -70,7 +71,7 @@ class ItemScore:
 @dataclass
 class PartResult:
     part: str
-    label: str
+    label: str  # lazy: the reader's language on a page; explanation() says it in Chinese
     weight: Decimal
     sheet: SheetResult
     items: list[ItemScore]
@@ -117,7 +118,7 @@ class SchemeResult:
     def explanation(self) -> list[str]:
         """The combination, line by line, in Chinese."""
         lines = [
-            f"{part.label}得分 {plain(part.total)} × 权重 {plain(part.weight)}% = "
+            f"{official_text(part.label)}得分 {plain(part.total)} × 权重 {plain(part.weight)}% = "
             f"{plain(part.weighted)}"
             for part in self.parts
         ]
@@ -263,7 +264,7 @@ def _part(
                 feed,
             )
         )
-    return PartResult(part, str(Part(part).label), weight, sheet, scores)
+    return PartResult(part, Part(part).label, weight, sheet, scores)
 
 
 def _leaf_values(item: Item, actual: Decimal | None, bands: list[Decimal]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record, snapshot
+from jixiao.documents.language import official_text
 from jixiao.government import errors, standard
 from jixiao.government import permissions as p
 from jixiao.government.models import (
@@ -118,7 +119,7 @@ def scheme_create(
             actor=actor,
             template=template,
             organization=organization,
-            name=f"{name}·{Part(part).label}",
+            name=f"{name}·{official_text(Part(part).label)}",
             owner_type=p.SUBJECT_SCHEME,
             authorized=True,
         )

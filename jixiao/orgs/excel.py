@@ -50,6 +50,7 @@ from jixiao.documents.excel import (
     read_workbook,
 )
 from jixiao.documents.excel import errors as excel_errors
+from jixiao.documents.language import in_official_language, official_text
 from jixiao.orgs import errors as org_errors
 from jixiao.orgs import permissions as perms
 from jixiao.orgs import services
@@ -91,8 +92,8 @@ class LabelChoice(Choice):
             return Unknown(exc.message)
 
 
-KIND = LabelChoice({str(label): value for value, label in OrgKind.choices})
-ROLE = LabelChoice({str(label): value for value, label in Role.choices})
+KIND = LabelChoice({official_text(label): value for value, label in OrgKind.choices})
+ROLE = LabelChoice({official_text(label): value for value, label in Role.choices})
 STATE = LabelChoice({"启用": True, "停用": False})
 
 ORGANIZATIONS = Layout(
@@ -214,6 +215,7 @@ def export_workbook(actor: User | None, target: Any = None) -> bytes | None:
     return write_workbook(*export_data(actor), target=target)
 
 
+@in_official_language
 def write_workbook(
     orgs: list[Organization], people: list[User], target: Any = None
 ) -> bytes | None:
@@ -223,6 +225,7 @@ def write_workbook(
     return writer.close()
 
 
+@in_official_language
 def template_workbook() -> bytes:
     """An empty workbook to fill in, with drop-down lists for types, roles and states."""
     writer = WorkbookWriter()

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from jixiao.documents.excel import Column, Field, Integer, Layout, SheetData, Table, Text
 from jixiao.documents.excel.writing import export_workbook
+from jixiao.documents.language import in_official_language
 from jixiao.surveys.models import Question, Survey
 from jixiao.surveys.queries import answer_rows
 
@@ -30,6 +31,7 @@ def answers_layout(questions: list[Question]) -> Layout:
     )
 
 
+@in_official_language
 def export_answers(survey: Survey, questions: list[Question]) -> bytes:
     rows = []
     for row in answer_rows(survey, questions):

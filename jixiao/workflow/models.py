@@ -38,38 +38,39 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from jixiao.orgs.models import Organization
 from jixiao.workflow.definitions import find_definition
 
 
 class WorkflowState(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "待审核"
-    RETURNED = "returned", "已退回"
-    APPROVED = "approved", "已批复"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已批复")
 
 
 EDITABLE_STATES = frozenset({WorkflowState.DRAFT, WorkflowState.RETURNED})
 
 
 class CaseKind(models.TextChoices):
-    ORIGINAL = "original", "申报"
-    ADJUSTMENT = "adjustment", "调整"
+    ORIGINAL = "original", _("申报")
+    ADJUSTMENT = "adjustment", _("调整")
 
 
 class StepAction(models.TextChoices):
-    SUBMIT = "submit", "提交"
-    WITHDRAW = "withdraw", "撤回"
-    APPROVE = "approve", "审核通过"
-    RETURN = "return", "退回"
-    REQUEST_ADJUSTMENT = "request_adjustment", "申请调整"
-    CANCEL_ADJUSTMENT = "cancel_adjustment", "撤销调整"
+    SUBMIT = "submit", _("提交")
+    WITHDRAW = "withdraw", _("撤回")
+    APPROVE = "approve", _("审核通过")
+    RETURN = "return", _("退回")
+    REQUEST_ADJUSTMENT = "request_adjustment", _("申请调整")
+    CANCEL_ADJUSTMENT = "cancel_adjustment", _("撤销调整")
 
 
 class VersionPurpose(models.TextChoices):
-    SUBMITTED = "submitted", "提交"
-    APPROVED = "approved", "批复"
+    SUBMITTED = "submitted", _("提交")
+    APPROVED = "approved", _("批复")
 
 
 class WorkflowCase(models.Model):

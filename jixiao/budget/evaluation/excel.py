@@ -14,6 +14,7 @@ from jixiao.documents.excel import (
     Text,
     WorkbookWriter,
 )
+from jixiao.documents.language import in_official_language
 
 _MONEY = Number(places=2, style="money")
 _SCORE = Number(places=2)
@@ -59,6 +60,7 @@ DEPARTMENTS = Layout(
 TOTAL = "合计"
 
 
+@in_official_language
 def export_proposal(proposal: Proposal) -> bytes:
     """The proposal in two workbooks' worth of sheets: projects, then departments."""
     projects = [

@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 18, "decimal_places": 4}
 VALUE = {"max_digits": 20, "decimal_places": 6}  # as Indicator.target_value
@@ -30,15 +31,15 @@ SHARE = {"max_digits": 6, "decimal_places": 4}
 
 
 class Grade(models.TextChoices):
-    EXCELLENT = "excellent", "优"
-    GOOD = "good", "良"
-    FAIR = "fair", "中"
-    POOR = "poor", "差"
+    EXCELLENT = "excellent", _("优")
+    GOOD = "good", _("良")
+    FAIR = "fair", _("中")
+    POOR = "poor", _("差")
 
 
 class Rounding(models.TextChoices):
-    HALF_UP = "half_up", "四舍五入"
-    DOWN = "down", "向下舍去"
+    HALF_UP = "half_up", _("四舍五入")
+    DOWN = "down", _("向下舍去")
 
 
 class EvaluationSettings(models.Model):
@@ -95,17 +96,17 @@ class EvaluationSettings(models.Model):
 class ResultState(models.TextChoices):
     """The state of a self-evaluation, mirrored from its workflow case for set-based lists."""
 
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "待审核"
-    RETURNED = "returned", "已退回"
-    APPROVED = "approved", "已批复"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已批复")
 
 
 class ItemSource(models.TextChoices):
-    TARGET = "target", "绩效目标"
-    MONITORING = "monitoring", "监控预计完成值"
-    SURVEY = "survey", "满意度调查"
-    MANUAL = "manual", "单位填报"
+    TARGET = "target", _("绩效目标")
+    MONITORING = "monitoring", _("监控预计完成值")
+    SURVEY = "survey", _("满意度调查")
+    MANUAL = "manual", _("单位填报")
 
 
 class SelfEvaluation(models.Model):
@@ -222,44 +223,44 @@ class SelfEvaluationItem(models.Model):
 
 
 class EvaluationKind(models.TextChoices):
-    KEY = "key", "重点评价"
-    REEVALUATION = "reevaluation", "再评价"
-    DEPARTMENT = "department", "部门整体支出评价"
+    KEY = "key", _("重点评价")
+    REEVALUATION = "reevaluation", _("再评价")
+    DEPARTMENT = "department", _("部门整体支出评价")
 
 
 class EvaluationState(models.TextChoices):
-    DRAFT = "draft", "准备中"
-    SCORING = "scoring", "评分中"
-    FINISHED = "finished", "已完成"
+    DRAFT = "draft", _("准备中")
+    SCORING = "scoring", _("评分中")
+    FINISHED = "finished", _("已完成")
 
 
 class Combination(models.TextChoices):
-    MEAN = "mean", "算术平均"
-    TRIMMED_MEAN = "trimmed_mean", "去掉最高分和最低分后平均"
+    MEAN = "mean", _("算术平均")
+    TRIMMED_MEAN = "trimmed_mean", _("去掉最高分和最低分后平均")
 
 
 class Method(models.TextChoices):
-    COST_BENEFIT = "cost_benefit", "成本效益分析法"
-    COMPARISON = "comparison", "比较法"
-    FACTOR_ANALYSIS = "factor_analysis", "因素分析法"
-    LOWEST_COST = "lowest_cost", "最低成本法"
-    PUBLIC_JUDGEMENT = "public_judgement", "公众评判法"
-    BENCHMARKING = "benchmarking", "标杆管理法"
-    OTHER = "other", "其他方法"
+    COST_BENEFIT = "cost_benefit", _("成本效益分析法")
+    COMPARISON = "comparison", _("比较法")
+    FACTOR_ANALYSIS = "factor_analysis", _("因素分析法")
+    LOWEST_COST = "lowest_cost", _("最低成本法")
+    PUBLIC_JUDGEMENT = "public_judgement", _("公众评判法")
+    BENCHMARKING = "benchmarking", _("标杆管理法")
+    OTHER = "other", _("其他方法")
 
 
 class Standard(models.TextChoices):
-    PLAN = "plan", "计划标准"
-    SECTOR = "sector", "行业标准"
-    HISTORICAL = "historical", "历史标准"
-    OTHER = "other", "其他标准"
+    PLAN = "plan", _("计划标准")
+    SECTOR = "sector", _("行业标准")
+    HISTORICAL = "historical", _("历史标准")
+    OTHER = "other", _("其他标准")
 
 
 class Category(models.TextChoices):
-    DECISION = "decision", "决策"
-    PROCESS = "process", "过程"
-    OUTPUT = "output", "产出"
-    BENEFIT = "benefit", "效益"
+    DECISION = "decision", _("决策")
+    PROCESS = "process", _("过程")
+    OUTPUT = "output", _("产出")
+    BENEFIT = "benefit", _("效益")
 
 
 class Evaluation(models.Model):
@@ -402,8 +403,8 @@ class EvaluationItem(models.Model):
 
 
 class AssignmentRole(models.TextChoices):
-    THIRD_PARTY = "third_party", "第三方机构"
-    EXPERT = "expert", "评审专家"
+    THIRD_PARTY = "third_party", _("第三方机构")
+    EXPERT = "expert", _("评审专家")
 
 
 class EvaluationAssignment(models.Model):
@@ -460,10 +461,10 @@ class ExpertScore(models.Model):
 
 
 class JobState(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "计算中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("计算中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
 
 
 class RecomputeJob(models.Model):

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from jixiao.budget.evaluation import permissions as actions
 from jixiao.budget.evaluation.models import (
@@ -31,7 +32,7 @@ from jixiao.budget.evaluation.models import (
     SelfEvaluationItem,
 )
 from jixiao.budget.evaluation.results.actions import RESULTS_VIEW
-from jixiao.budget.evaluation.scoring import GRADE_LABELS, audit_rows
+from jixiao.budget.evaluation.scoring import audit_rows
 from jixiao.budget.evaluation.services import bureau_of, rules_for, settings_for
 from jixiao.budget.models import ControlNumber, DeclarationKind, Project
 from jixiao.budget.monitoring.models import Colour, MonitoringWarning, WarningKind
@@ -398,7 +399,7 @@ class ResultRow:
 
     @property
     def grade_label(self) -> str:
-        return GRADE_LABELS.get(self.grade, "未评价")
+        return Grade(self.grade).label if self.grade in Grade.values else _("未评价")
 
 
 def project_results(user: Any, bureau: Organization, fiscal_year: int) -> list[ResultRow]:
@@ -428,7 +429,7 @@ def project_results(user: Any, bureau: Organization, fiscal_year: int) -> list[R
     for project in projects:
         if project.pk in finished:
             e = finished[project.pk]
-            rows.append(ResultRow(project, e.total, e.grade, str(kinds[e.kind])))
+            rows.append(ResultRow(project, e.total, e.grade, kinds[e.kind]))
         elif project.pk in selves:
             s = selves[project.pk]
             rows.append(ResultRow(project, s.total, s.grade, "绩效自评"))

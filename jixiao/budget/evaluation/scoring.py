@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.budget.evaluation.models import EvaluationSettings, Grade, Rounding
+from jixiao.documents.language import official_text
 from jixiao.indicators.scoring import (
     LeafResult,
     SheetResult,
@@ -26,7 +27,9 @@ from jixiao.indicators.scoring.model import FLAG_EXPLANATION_REQUIRED
 EXECUTION_NAME = "预算执行率"
 AUDIT_SCALE = Decimal(100)  # what a self-evaluation table's full scores must add up to
 DEFAULT_THRESHOLDS = (Decimal(90), Decimal(80), Decimal(60))
-GRADE_LABELS = dict(Grade.choices)
+# The grades as stored and printed (reports, frozen publications): Chinese, plain text. A page
+# shows ``Grade(code).label``, in the reader's language.
+GRADE_LABELS = {grade.value: official_text(grade.label) for grade in Grade}
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ from jixiao.documents.excel import (
 )
 from jixiao.documents.excel.cells import number_text, squash
 from jixiao.documents.excel.errors import shown
+from jixiao.documents.language import in_official_language, official_text
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.errors import NO_PERMISSION, PermissionDeniedError
 from jixiao.orgs.models import User
@@ -132,9 +133,11 @@ class Progress(CellType):
 
 
 _NUMBER = Number(max_digits=15, places=6, fixed=False)
-LIKELIHOOD = Choice({str(label): value for value, label in Likelihood.choices})
-LEVEL_BY_LABEL = {str(label): value for value, label in Level.choices}
-REASON_COLUMNS = [(f"reason_{code}", str(label)) for code, label in DeviationReason.choices]
+LIKELIHOOD = Choice({official_text(label): value for value, label in Likelihood.choices})
+LEVEL_BY_LABEL = {official_text(label): value for value, label in Level.choices}
+REASON_COLUMNS = [
+    (f"reason_{code}", official_text(label)) for code, label in DeviationReason.choices
+]
 
 
 def months_label(months: int) -> str:
@@ -278,6 +281,7 @@ def layout_for(months: int) -> Layout:
 # --- Export ----------------------------------------------------------------------------------
 
 
+@in_official_language
 def export_forms(round: MonitoringRound, forms: QuerySet[MonitoringForm]) -> bytes:
     """A workbook with one sheet per form (named by the project code), in the round's layout.
     Reads set-based: the forms with their projects, spending to date and indicator rows in
@@ -575,6 +579,7 @@ SPENDING_LAYOUT = Layout(
 _ITEM_RE = re.compile(r"^第(\d+)条：(.*)$")
 
 
+@in_official_language
 def spending_template() -> bytes:
     """An empty 项目支出明细 to fill in and import."""
     writer = WorkbookWriter()

@@ -52,6 +52,7 @@ from jixiao.budget.monitoring.models import (
 )
 from jixiao.budget.monitoring.services import approved_projects, form_reopen
 from jixiao.budget.services import SUBJECT
+from jixiao.documents.language import official_text
 from jixiao.indicators.models import Indicator
 from jixiao.notifications.services import notify_holders
 from jixiao.orgs import permissions as perms
@@ -421,7 +422,7 @@ def _hold(actor: User | None, project: Project, kind: str, reason: str) -> Proje
         organization=project.unit,
         action=FILL,
         actor=actor,
-        title=f"项目{hold.get_kind_display()}执行：{project.name}",
+        title=f"项目{official_text(HoldKind(hold.kind).label)}执行：{project.name}",
         link=PROJECT_LINK.format(pk=project.pk),
         dedupe_key=f"hold:{hold.pk}",
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from jixiao.budget.monitoring import warnings as rules
 
@@ -26,47 +27,47 @@ FRACTION = {"max_digits": 6, "decimal_places": 4}
 
 
 class RoundState(models.TextChoices):
-    OPEN = "open", "进行中"
-    CLOSED = "closed", "已结束"
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已结束")
 
 
 class FormState(models.TextChoices):
-    DRAFT = "draft", "填报中"
-    SUBMITTED = "submitted", "已报送"
+    DRAFT = "draft", _("填报中")
+    SUBMITTED = "submitted", _("已报送")
 
 
 class Likelihood(models.TextChoices):
-    CERTAIN = "certain", "确定能"
-    POSSIBLE = "possible", "有可能"
-    IMPOSSIBLE = "impossible", "完全不可能"
+    CERTAIN = "certain", _("确定能")
+    POSSIBLE = "possible", _("有可能")
+    IMPOSSIBLE = "impossible", _("完全不可能")
 
 
 class DeviationReason(models.TextChoices):
-    FUNDING = "funding", "经费保障"
-    INSTITUTIONAL = "institutional", "制度保障"
-    STAFFING = "staffing", "人员保障"
-    FACILITIES = "facilities", "硬件条件保障"
-    OTHER = "other", "其他"
+    FUNDING = "funding", _("经费保障")
+    INSTITUTIONAL = "institutional", _("制度保障")
+    STAFFING = "staffing", _("人员保障")
+    FACILITIES = "facilities", _("硬件条件保障")
+    OTHER = "other", _("其他")
 
 
 class Level(models.TextChoices):
-    ACHIEVED = rules.ACHIEVED, "达成"
-    PARTLY = rules.PARTLY, "部分达成"
-    NOT_ACHIEVED = rules.NOT_ACHIEVED, "未达成"
+    ACHIEVED = rules.ACHIEVED, _("达成")
+    PARTLY = rules.PARTLY, _("部分达成")
+    NOT_ACHIEVED = rules.NOT_ACHIEVED, _("未达成")
 
 
 class WarningKind(models.TextChoices):
-    BUDGET_EXECUTION = rules.BUDGET_EXECUTION, "预算执行"
-    INDICATOR = rules.INDICATOR, "定量指标"
-    QUALITATIVE = rules.QUALITATIVE, "定性指标"
-    COMBINED = rules.COMBINED, "综合"
+    BUDGET_EXECUTION = rules.BUDGET_EXECUTION, _("预算执行")
+    INDICATOR = rules.INDICATOR, _("定量指标")
+    QUALITATIVE = rules.QUALITATIVE, _("定性指标")
+    COMBINED = rules.COMBINED, _("综合")
 
 
 class Colour(models.TextChoices):
-    RED = rules.RED, "红色"
-    YELLOW = rules.YELLOW, "黄色"
-    GREEN = rules.GREEN, "绿色"
-    BLUE = rules.BLUE, "蓝色"
+    RED = rules.RED, _("红色")
+    YELLOW = rules.YELLOW, _("黄色")
+    GREEN = rules.GREEN, _("绿色")
+    BLUE = rules.BLUE, _("蓝色")
 
 
 class WarningThresholds(models.Model):
@@ -381,10 +382,10 @@ TRANSFER = {"max_digits": 16, "decimal_places": 2}
 
 
 class CorrectionState(models.TextChoices):
-    PENDING = "pending", "待整改"
-    ANSWERED = "answered", "已答复"
-    RETURNED = "returned", "已退回"
-    CLOSED = "closed", "已办结"
+    PENDING = "pending", _("待整改")
+    ANSWERED = "answered", _("已答复")
+    RETURNED = "returned", _("已退回")
+    CLOSED = "closed", _("已办结")
 
 
 class CorrectionRequest(models.Model):
@@ -452,8 +453,8 @@ class CorrectionRequest(models.Model):
 
 
 class AnswerDecision(models.TextChoices):
-    ACCEPTED = "accepted", "通过"
-    RETURNED = "returned", "退回"
+    ACCEPTED = "accepted", _("通过")
+    RETURNED = "returned", _("退回")
 
 
 class CorrectionAnswer(models.Model):
@@ -498,8 +499,8 @@ class CorrectionAnswer(models.Model):
 
 
 class HoldKind(models.TextChoices):
-    SUSPENDED = "suspended", "暂缓"
-    STOPPED = "stopped", "停止"
+    SUSPENDED = "suspended", _("暂缓")
+    STOPPED = "stopped", _("停止")
 
 
 class ProjectHold(models.Model):
@@ -613,10 +614,10 @@ class ReallocationLine(models.Model):
 
 
 class MidYearConclusion(models.TextChoices):
-    CONTINUE = "continue", "继续执行"
-    ADJUST = "adjust", "调整后执行"
-    SUSPEND = "suspend", "暂缓"
-    STOP = "stop", "停止"
+    CONTINUE = "continue", _("继续执行")
+    ADJUST = "adjust", _("调整后执行")
+    SUSPEND = "suspend", _("暂缓")
+    STOP = "stop", _("停止")
 
 
 class MidYearReview(models.Model):
@@ -712,8 +713,8 @@ class TrackingSettings(models.Model):
 
 
 class TrackingState(models.TextChoices):
-    DRAFT = "draft", "填报中"
-    SUBMITTED = "submitted", "已报送"
+    DRAFT = "draft", _("填报中")
+    SUBMITTED = "submitted", _("已报送")
 
 
 # The sections of the 绩效跟踪结果报告, in order: (field, heading).

@@ -40,6 +40,7 @@ from jixiao.budget.monitoring.models import (
     WarningKind,
 )
 from jixiao.documents.excel.cells import number_text
+from jixiao.documents.language import in_official_language
 from jixiao.indicators.models import Indicator
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, User
@@ -148,6 +149,7 @@ def _level3(project: Project, indicators: Sequence[Indicator]) -> list[Indicator
     return found
 
 
+@in_official_language
 def _new_target(record: TrackingRecord, indicator: Indicator, position: int) -> TrackingTarget:
     """A key target's row, with the target and the round's actual value filled in."""
     progress = IndicatorProgress.objects.filter(
@@ -328,6 +330,7 @@ def tracking_targets_save(
 # --- The report --------------------------------------------------------------------------------
 
 
+@in_official_language
 def report_draft(record: TrackingRecord) -> dict[str, str]:
     """The six sections of the 绩效跟踪结果报告 written from the record's data."""
     project, round = record.project, record.round

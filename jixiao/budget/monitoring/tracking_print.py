@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from jixiao.budget.monitoring.models import TrackingRecord
+from jixiao.documents.language import in_official_language
 from jixiao.documents.pdf import render_pdf
 from jixiao.documents.word import Heading, PageBreak, Paragraph, Signatures, TableBlock, render_docx
 
@@ -54,6 +55,7 @@ def target_rows(record: TrackingRecord) -> list[list[Any]]:
     ]
 
 
+@in_official_language
 def report_docx(record: TrackingRecord) -> bytes:
     blocks: list[Any] = []
     for _, heading, text in record.report_sections():
@@ -69,6 +71,7 @@ def report_docx(record: TrackingRecord) -> bytes:
     return render_docx(TITLE, blocks, subtitle=_subtitle(record))
 
 
+@in_official_language
 def report_pdf(record: TrackingRecord) -> bytes:
     sections = [
         (heading, [line for line in (text or "").splitlines() if line.strip()])

@@ -35,6 +35,7 @@ from jixiao.budget.evaluation.scoring import GRADE_LABELS
 from jixiao.budget.evaluation.services import _prefill_items, is_approved
 from jixiao.budget.models import Project
 from jixiao.budget.services import supervising_department
+from jixiao.documents.language import in_official_language, official_text
 from jixiao.lib import function_classes
 from jixiao.notifications.services import notify_holders
 from jixiao.orgs import permissions as perms
@@ -137,6 +138,7 @@ def report_content(report: PerformanceReport) -> dict[str, Any]:
     }
 
 
+@in_official_language
 def content_of(publication: Publication) -> dict[str, Any]:
     project = publication.project
     if publication.kind == PublicationKind.TARGETS:
@@ -202,7 +204,7 @@ def publication_propose(
         report=report if kind == PublicationKind.REPORT else None,
         title=report.title
         if kind == PublicationKind.REPORT and report is not None
-        else f"{project.name}{PublicationKind(kind).label}",
+        else f"{project.name}{official_text(PublicationKind(kind).label)}",
         note=note.strip(),
         proposed_by=person(actor),
     )

@@ -17,6 +17,7 @@ from jixiao.documents.excel import (
     Text,
     export_workbook,
 )
+from jixiao.documents.language import in_official_language
 
 POINTS = Number(places=2, width=10)
 
@@ -45,6 +46,7 @@ APPRAISAL = Layout(
 )
 
 
+@in_official_language
 def export_appraisal(appraisal: Appraisal) -> bytes:
     """The appraisal as shown: a finalised version's stored figures (the sheet says which
     version), or the live computation marked 未定稿."""

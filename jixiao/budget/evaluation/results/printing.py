@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from jixiao.budget.evaluation.result_models import PerformanceReport, ReportKind
+from jixiao.documents.language import in_official_language
 from jixiao.documents.pdf import render_pdf
 from jixiao.documents.word import Heading, Paragraph, TableBlock, render_docx
 
@@ -111,6 +112,7 @@ def _subtitle(report: PerformanceReport) -> str:
     return f"{report.organization.name} · {report.fiscal_year}年度{state}"
 
 
+@in_official_language
 def report_docx(report: PerformanceReport) -> bytes:
     blocks: list[Any] = []
     for section in report.sections:
@@ -122,6 +124,7 @@ def report_docx(report: PerformanceReport) -> bytes:
     return render_docx(report.title, blocks, subtitle=_subtitle(report))
 
 
+@in_official_language
 def report_pdf(report: PerformanceReport) -> bytes:
     sections = [
         (s["heading"], [line for line in s["text"].splitlines() if line.strip()])

@@ -27,6 +27,7 @@ from jixiao.budget.evaluation.models import (
     Evaluation,
     EvaluationKind,
     EvaluationState,
+    Grade,
     ResultState,
     SelfEvaluation,
 )
@@ -41,6 +42,7 @@ from jixiao.budget.evaluation.results import errors
 from jixiao.budget.evaluation.results.actions import RESULTS_ANSWER, RESULTS_MANAGE, RESULTS_VIEW
 from jixiao.budget.evaluation.results.common import bureau_of, person, result_settings
 from jixiao.budget.evaluation.results.errors import ResultsError
+from jixiao.documents.language import official_text
 from jixiao.notifications.services import notify_holders
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, User
@@ -109,7 +111,7 @@ def feedback_send(
     else:
         result = Evaluation.objects.select_for_update().get(pk=evaluation.pk)  # type: ignore[union-attr]
         final = result.state == EvaluationState.FINISHED
-        source = str(dict(EvaluationKind.choices)[result.kind])
+        source = official_text(EvaluationKind(result.kind).label)
         sent = ResultFeedback.objects.filter(evaluation=result).exists()
     project = result.project
     perms.require(actor, RESULTS_MANAGE, project.unit)
@@ -161,7 +163,8 @@ def feedback_send(
             "deadline": deadline.isoformat() if tasks else None,
         },
     )
-    title = f"评价结果反馈：{project.name}（{feedback.get_grade_display() or '未定级'}）"
+    grade = official_text(Grade(feedback.grade).label) if feedback.grade else "未定级"
+    title = f"评价结果反馈：{project.name}（{grade}）"
     if tasks:
         title += f"，{len(tasks)}项问题须在{deadline.isoformat()}前整改"
     notify_holders(
