@@ -14,7 +14,15 @@ urlpatterns: list[URLPattern] = [
         views.self_evaluation_create,
         name="self_evaluation_create",
     ),
+    path("self-evaluations/export/", views.self_evaluations_export, name="self_evaluations_export"),
+    path("self-evaluations/import/", views.self_evaluations_import, name="self_evaluations_import"),
     path("self-evaluations/<int:pk>/", views.self_evaluation_detail, name="self_evaluation"),
+    path(
+        "self-evaluations/<int:pk>/export/",
+        views.self_evaluation_export,
+        name="self_evaluation_export",
+    ),
+    path("self-evaluations/<int:pk>/pdf/", views.self_evaluation_pdf, name="self_evaluation_pdf"),
     path(
         "self-evaluations/<int:pk>/review/",
         views.self_evaluation_review,

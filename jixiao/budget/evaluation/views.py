@@ -8,16 +8,18 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jixiao.budget.evaluation import excel, queries, recompute, services
+from jixiao.budget.evaluation import excel, queries, recompute, self_excel, self_print, services
 from jixiao.budget.evaluation import permissions as actions
 from jixiao.budget.evaluation.models import (
     AssignmentRole,
@@ -34,16 +36,20 @@ from jixiao.budget.evaluation.models import (
     Standard,
 )
 from jixiao.budget.models import DeclarationKind
+from jixiao.budget.monitoring.forms import ImportForm
 from jixiao.budget.queries import get_project_for_user
+from jixiao.documents.excel import ImportRefused
 from jixiao.indicators.scoring import SheetError
 from jixiao.lib.actions import run_with_message
 from jixiao.lib.pages import paginate
 from jixiao.orgs import permissions as perms
+from jixiao.orgs.errors import PermissionDeniedError
 from jixiao.orgs.models import Organization, Role, User
 from jixiao.workflow.definitions import get_definition
 from jixiao.workflow.queries import comments_by_item, history
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 def _year(request: HttpRequest) -> int:
@@ -546,3 +552,89 @@ def job_step(request: HttpRequest, pk: int) -> HttpResponse:
     if job.state in (JobState.QUEUED, JobState.RUNNING):
         job = recompute.recompute_job_step(job=job)
     return render(request, "budget/evaluation/_job.html", {"job": job})
+
+
+# --- Self-evaluation: Excel and print (CORE-7) -----------------------------------------------
+
+
+def _download(content: bytes, filename: str, content_type: str, *, inline: bool = False) -> Any:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return response
+
+
+@require_GET
+@login_required
+def self_evaluation_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """One 项目支出绩效自评表 as a workbook (404 outside the user's scope, as the page)."""
+    evaluation = queries.get_self_evaluation_for_user(request.user, pk)
+    content = self_excel.export_self_evaluations([evaluation])
+    return _download(content, self_excel.filename(evaluation), XLSX)
+
+
+@require_GET
+@login_required
+def self_evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = queries.get_self_evaluation_for_user(request.user, pk)
+    content = self_print.self_evaluation_pdf(evaluation)
+    return _download(content, self_print.pdf_filename(evaluation), PDF, inline=True)
+
+
+@require_GET
+@login_required
+def self_evaluations_export(request: HttpRequest) -> HttpResponse:
+    """The self-evaluations of the year the user sees, one per sheet: those on the coverage
+    list's current page (``?scope=page&page=N``), or all of them."""
+    if not perms.can(request.user, actions.SELF_EVALUATION_VIEW):
+        raise Http404
+    year = _year(request)
+    visible = queries.self_evaluations_visible(request.user).filter(fiscal_year=year)
+    if request.GET.get("scope") == "page":
+        bureau = queries.managed_bureau(request.user) or _viewer_bureau(request)
+        rows = queries.coverage(request.user, bureau, year) if bureau is not None else []
+        page = paginate(request, rows)
+        order = [row.self_evaluation.pk for row in page if row.self_evaluation is not None]
+        position = {pk: n for n, pk in enumerate(order)}
+        chosen = sorted(visible.filter(pk__in=order), key=lambda e: position[e.pk])
+        content = self_excel.export_self_evaluations(chosen)
+        name = _("%(year)s年度绩效自评表（第%(page)s页）.xlsx") % {
+            "year": year,
+            "page": page.number,
+        }
+        return _download(content, name, XLSX)
+    content = self_excel.export_self_evaluations(visible.order_by("unit__path", "project__code"))
+    return _download(content, _("%(year)s年度绩效自评表.xlsx") % {"year": year}, XLSX)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def self_evaluations_import(request: HttpRequest) -> HttpResponse:
+    """Upload filled-in self-evaluation tables of the year: every error listed with its
+    sheet, row and column, or every table saved (units' filling-in role only)."""
+    if not perms.can(request.user, actions.SELF_EVALUATION_FILL):
+        raise Http404
+    year = _year(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = self_excel.import_workbook(
+                actor=request.user, fiscal_year=year, file=form.cleaned_data["file"]
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ImportRefused as exc:
+            refused = exc
+        else:
+            messages.success(
+                request,
+                _("已导入%(tables)s张绩效自评表，其中%(changed)s张有改动，已重新计分。")
+                % {"tables": result.tables, "changed": len(result.changed)},
+            )
+            return redirect(f"{reverse('budget:self_evaluations')}?year={year}")
+    return render(
+        request,
+        "budget/evaluation/self_import.html",
+        {"page_title": _("导入绩效自评表"), "year": year, "form": form, "refused": refused},
+        status=400 if refused is not None else 200,
+    )
