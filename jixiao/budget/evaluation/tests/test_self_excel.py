@@ -15,10 +15,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.audit.models import AuditEvent
 from jixiao.budget.evaluation import self_excel, services
-from jixiao.budget.evaluation.models import SelfEvaluation
+from jixiao.budget.evaluation.models import SelfEvaluation, SelfEvaluationItem
 from jixiao.budget.evaluation.self_excel import (
+    ASSESSED_QUANTITATIVE,
     INDICATOR_UNKNOWN,
     LOCKED,
+    NOT_YOURS,
     NUMBER_EXPECTED,
     UNKNOWN_CODE,
     Actual,
@@ -36,6 +38,8 @@ from jixiao.budget.evaluation.tests.factories import (
 from jixiao.budget.monitoring.tests.factories import YEAR, approved_project
 from jixiao.documents.excel import ImportRefused, Invalid
 from jixiao.orgs.errors import PermissionDeniedError
+from jixiao.orgs.models import Role
+from jixiao.orgs.services import role_assign
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -348,3 +352,78 @@ def test_the_actual_value_type() -> None:
     with pytest.raises(Invalid):
         actual.parse("-3")
     assert actual.to_cell(D("24.500000")) == "24.5"
+
+
+def with_qualitative(evaluation: SelfEvaluation) -> SelfEvaluationItem:
+    """Give the table a qualitative row worth 5 of the satisfaction row's 10 points."""
+    evaluation.items.filter(name="受益群众满意度").update(full_score=D(5))
+    return SelfEvaluationItem.objects.create(
+        self_evaluation=evaluation,
+        position=99,
+        level1="效益指标",
+        level2="社会效益指标",
+        name="群众饮水安全状况",
+        kind="qualitative",
+        rule="qualitative",
+        target_text="明显改善",
+        full_score=D(5),
+    )
+
+
+def test_a_qualitative_row_takes_a_level_and_its_score_in_the_band(personas) -> None:
+    evaluation = fresh(personas.unit_a)
+    qualitative = with_qualitative(evaluation)
+    book = workbook(evaluation)
+    ws = book["P001"]
+    row = row_of(ws, "群众饮水安全状况")
+    assert (ws[f"D{row}"].value, ws[f"E{row}"].value, ws[f"G{row}"].value) == (
+        "定性",
+        "明显改善",
+        None,
+    )
+    fill(ws, {**MET, "群众饮水安全状况": "达成"})
+    ws[f"K{row}"] = 4.5
+
+    import_workbook(actor=personas.unit_a_operator, fiscal_year=YEAR, file=saved(book))
+
+    qualitative.refresh_from_db()
+    assert (qualitative.level, qualitative.assessed_score) == ("achieved", D("4.5"))
+    assert qualitative.score == D("4.5")  # scored by the engine inside the band [4, 5]
+    evaluation.refresh_from_db()
+    assert evaluation.total is not None
+    again = workbook(evaluation)["P001"]
+    assert (again[f"G{row}"].value, again[f"K{row}"].value) == ("达成", 4.5)
+
+
+def test_levels_and_band_scores_where_they_do_not_belong_are_refused(personas) -> None:
+    evaluation = fresh(personas.unit_a)
+    with_qualitative(evaluation)
+    book = workbook(evaluation)
+    ws = book["P001"]
+    fill(ws, {"群众饮水安全状况": "很好"})
+    ws[f"K{row_of(ws, '新建改造供水工程')}"] = 3
+    with pytest.raises(ImportRefused) as refused:
+        import_workbook(actor=personas.unit_a_operator, fiscal_year=YEAR, file=saved(book))
+    found = {(e.row, e.column) for e in refused.value.errors}
+    assert found == {
+        (row_of(ws, "群众饮水安全状况"), "G"),
+        (row_of(ws, "新建改造供水工程"), "K"),
+    }
+    messages = "\n".join(refused.value.messages())
+    assert ASSESSED_QUANTITATIVE.format(name="新建改造供水工程") in messages
+    assert "实际为“很好”" in messages
+
+
+def test_a_table_seen_but_not_filled_by_the_actor_is_refused(personas) -> None:
+    """A unit operator of unit B who also reviews unit A's department sees A's table."""
+    theirs = fresh(personas.unit_a)
+    operator = personas.unit_b_operator
+    role_assign(
+        actor=None, user=operator, role=Role.DEPARTMENT_REVIEWER, organization=personas.education
+    )
+    book = workbook(theirs)
+    fill(book["P001"], MET)
+    with pytest.raises(ImportRefused) as refused:
+        import_workbook(actor=operator, fiscal_year=YEAR, file=saved(book))
+    [error] = refused.value.errors
+    assert error.message == NOT_YOURS.format(code="P001")
