@@ -5,6 +5,7 @@ Chinese whatever language the user reads (``jixiao.documents.language``)."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -56,6 +57,7 @@ def test_labels_follow_the_language_and_official_text_stays_chinese() -> None:
     with translation.override("en"):
         assert str(WorkflowState.DRAFT.label) == "Draft"
         assert str(Grade.EXCELLENT.label) == "Excellent"
+        assert str(Level.PARTLY.label) == "Partly achieved"
         assert official_text(Grade.EXCELLENT.label) == "优"
         assert in_official_language(lambda: str(Level.PARTLY.label))() == "部分达成"
         assert translation.get_language() == "en"  # and the user's language comes back
@@ -146,3 +148,22 @@ def test_government_meeting_report_in_english_is_chinese() -> None:
     if shutil.which("pdftotext"):
         text = _pdf_text(pdf)
         assert "量化评估" in text and "Quantitativeassessment" not in text
+
+
+def test_english_pages_name_the_actions_and_years_in_english(personas) -> None:  # type: ignore[no-untyped-def]
+    """定稿 the state is "Final", 定稿 the button "Finalise"; 停用 the state is "Inactive",
+    the button "Deactivate"; the overview's years need no 年."""
+    finance = Client()
+    finance.force_login(personas.finance_reviewer)
+    _english(finance)
+    html = finance.get(reverse("budget:department_scores"), {"year": 2027}).content.decode()
+    assert re.search(r'data-testid="finalise">\s*Finalise\s*</button>', html)
+    html = finance.get("/budget/overview/?year=2027").content.decode()
+    assert re.search(r'<option value="2027"[^>]*>2027</option>', html)
+    assert "2027年" not in html
+    admin = Client()
+    admin.force_login(personas.system_admin)
+    _english(admin)
+    html = admin.get(f"/orgs/{personas.education.pk}/").content.decode()
+    assert re.search(r'data-testid="org-deactivate">.*Deactivate</button>', html)
+    assert "Active" in html  # the state
