@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jixiao.appraisal import excel, queries, services
+from jixiao.appraisal import excel, queries, salary_excel, services
 from jixiao.appraisal import permissions as actions
 from jixiao.appraisal.models import (
     AppealStatus,
@@ -846,3 +846,46 @@ def salary_bases(request: HttpRequest) -> HttpResponse:
             "rows": [(person, bases.get(person.pk)) for person in people],
         },
     )
+
+
+def _salary_company(request: HttpRequest) -> Any:
+    """The company of the salary-bases page: the office's own, 404 for anyone else."""
+    company = _companies(request).first()
+    if company is None:
+        raise Http404
+    return company
+
+
+@require_GET
+@login_required
+def salary_bases_export(request: HttpRequest) -> HttpResponse:
+    company = _salary_company(request)
+    name = f"{company.name}_工资基数.xlsx"
+    return _file(salary_excel.export_salary_bases(company), name)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def salary_bases_import(request: HttpRequest) -> HttpResponse:
+    """Upload a filled-in export: the counts, or every error located and nothing written."""
+    company = _salary_company(request)
+    context: dict[str, Any] = {"page_title": _("导入工资基数"), "company": company}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["missing_file"] = _("请选择Excel文件。")
+            status = 400
+        else:
+            try:
+                context["result"] = salary_excel.pay_profiles_import(
+                    actor=request.user,  # type: ignore[arg-type]
+                    company=company,
+                    upload=upload,
+                )
+            except PermissionDeniedError as exc:
+                raise PermissionDenied(exc.message) from exc
+            except ImportRefused as refused:
+                context["refused"] = refused
+                status = 400
+    return render(request, "appraisal/salary_bases_import.html", context, status=status)
