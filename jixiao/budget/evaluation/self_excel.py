@@ -487,7 +487,7 @@ def _plan(
         sheet.error(errors, NOT_YOURS.format(code=code), key="code")
         return None
     if evaluation.state not in (ResultState.DRAFT, ResultState.RETURNED):
-        state = official_text(evaluation.get_state_display())
+        state = evaluation.get_state_display()  # a message to the reader: their language
         sheet.error(errors, LOCKED.format(code=code, state=state), key="code")
         return None
     return _Planned(sheet, evaluation)

@@ -45,6 +45,7 @@ from jixiao.budget.evaluation.scoring import Outcome, Rules, score_rows
 from jixiao.budget.models import DeclarationKind, Project
 from jixiao.budget.monitoring.models import IndicatorProgress, MonitoringForm, SpendingRecord
 from jixiao.budget.services import SUBJECT as PROJECT_SUBJECT
+from jixiao.documents.language import official_text
 from jixiao.indicators.models import Indicator
 from jixiao.indicators.scoring import SheetError
 from jixiao.orgs import permissions as perms
@@ -852,7 +853,7 @@ def evaluation_create(
             ResultState.APPROVED,
         ):
             raise EvaluationError(errors.REEVALUATION_NEEDS_SUBMITTED)
-    label = dict(EvaluationKind.choices)[kind]
+    label = official_text(EvaluationKind(kind).label)  # stored in the title: Chinese
     evaluation = Evaluation(
         bureau=bureau,
         fiscal_year=project.fiscal_year,

@@ -52,6 +52,7 @@ from jixiao.budget.evaluation.results.errors import ResultsError
 from jixiao.budget.evaluation.scoring import GRADE_LABELS
 from jixiao.budget.models import Project
 from jixiao.budget.monitoring.services import approved_projects
+from jixiao.documents.language import in_official_language
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, OrgKind, User
 
@@ -428,6 +429,7 @@ def _may_write(actor: User | None, report: PerformanceReport) -> None:
         perms.require(actor, RESULTS_MANAGE, report.bureau)
 
 
+@in_official_language  # the stored draft is an official document: Chinese labels
 @transaction.atomic
 def report_generate(
     *,
