@@ -1,7 +1,9 @@
 """Evaluation results through the API (issue 6 item 10): self-evaluations and evaluations (a
 third-party evaluator or expert sees only the evaluations assigned to them), the grades in
-force, next year's proposal, rectification tasks (read, answer with evidence, accept, return)
-and disclosure (proposals in scope; published items for any signed-in caller).
+force, next year's proposal, rectification tasks (read, answer with evidence, accept, return),
+disclosure (proposals in scope; published items for any signed-in caller) and the finalised
+appraisal of the supervising departments' budget-performance work (BUD-14: versions, one
+version's stored rows — a department only its own — and 定稿 by the bureau).
 
 Everything comes through the scoped queries (404 outside the scope) and the services (403 when
 the caller may see but not act; 400 with the Chinese message when the rules refuse). Scores are
@@ -15,13 +17,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
-from jixiao.api.schemas import CommentIn, Error, OrgRef, ProjectRef, ValidationErrorOut
+from jixiao.api.errors import ApiError
+from jixiao.api.schemas import (
+    CommentIn,
+    Error,
+    OrgRef,
+    PersonRef,
+    ProjectRef,
+    ValidationErrorOut,
+)
 from jixiao.budget.evaluation import queries, services
 from jixiao.budget.evaluation.models import (
     Evaluation,
@@ -32,16 +43,22 @@ from jixiao.budget.evaluation.models import (
     SelfEvaluation,
 )
 from jixiao.budget.evaluation.result_models import (
+    DepartmentAppraisal,
     Publication,
     PublicationKind,
     PublicationState,
     RectificationState,
     RectificationTask,
 )
-from jixiao.budget.evaluation.results import disclosure, rectification
+from jixiao.budget.evaluation.results import accountability, disclosure, rectification
+from jixiao.budget.evaluation.results.actions import RESULTS_MANAGE, RESULTS_VIEW
+from jixiao.orgs import permissions as perms
+from jixiao.orgs.models import Organization, OrgKind
 
 MAX_PAGE = 500
 EVALUATIONS, RESULTS, RECTIFICATION, DISCLOSURE = "绩效评价", "评价结果应用", "整改", "信息公开"
+APPRAISAL = "部门预算绩效管理工作考核"
+APPRAISAL_NOT_FINALISED = "{year}年度的部门预算绩效管理工作考核尚未定稿。"
 
 router = Router()
 _READ: dict[int, Any] = {401: Error, 404: Error}
@@ -550,3 +567,183 @@ def list_published(request: HttpRequest, filters: Query[PublishedFilters]) -> Qu
 )
 def get_published(request: HttpRequest, publication_id: int) -> Publication:
     return disclosure.get_published(publication_id)
+
+
+# --- The departments' appraisal (BUD-14) ---------------------------------------------------------
+
+
+class AppraisalVersionOut(Schema):
+    fiscal_year: int = Field(description="考核的预算年度")
+    version: int = Field(description="定稿版本号，从 1 起；重新定稿为下一版本，之前的版本保留")
+    finalised_at: datetime = Field(description="定稿时间")
+    finalised_by: PersonRef | None = Field(description="定稿人")
+    reason: str = Field(description="定稿说明（重新定稿的原因；第1版可为空）")
+    rule_version: int = Field(description="计分规则版本")
+    computed_at: datetime = Field(description="得分的计算时点")
+
+
+class AppraisalSubCountOut(Schema):
+    key: str = Field(description="declaration 目标申报、monitoring 监控、self_evaluation 自评")
+    label: str
+    done: int = Field(description="按时提交数")
+    due: int = Field(description="应提交数")
+
+
+class AppraisalPartOut(Schema):
+    key: str = Field(
+        description="timeliness 及时性、coverage 覆盖面、quality 质量、rectification 整改完成"
+    )
+    label: str
+    weight: Decimal = Field(description="权重（该部分满分）")
+    done: int = Field(description="按时、已完成或合格的事项数")
+    due: int = Field(description="应考核事项数；为 0 时按满分计")
+    points: Decimal = Field(description="得分：权重 × 完成比例，四舍五入到 0.01")
+    sub: list[AppraisalSubCountOut] = Field(description="及时性的分项计数；其他部分为空")
+
+
+class AppraisalRowOut(Schema):
+    department: OrgRef = Field(description="主管部门")
+    department_name: str = Field(description="定稿时的部门名称")
+    rank: int = Field(description="名次（总分相同名次相同）")
+    parts: list[AppraisalPartOut] = Field(description="四个部分的得分与计分依据")
+    total: Decimal = Field(description="总分（各部分得分之和）")
+    commended: bool = Field(description="通报表扬")
+    notified: bool = Field(description="通报批评")
+    explanation: list[str] = Field(description="计分说明，逐行，末行为合计")
+
+
+class AppraisalOut(AppraisalVersionOut):
+    bureau: OrgRef = Field(description="财政部门")
+    latest_version: int = Field(description="本年度最新的定稿版本号")
+    rules: dict = Field(
+        description="定稿时使用的规则：weights 各部分权重、commend_top 表扬名额、"
+        "notify_bottom 通报名额、declaration_due / self_evaluation_due 提交期限"
+    )
+    rows: list[AppraisalRowOut] = Field(description="按名次排列；主管部门只得到本部门的一行")
+
+
+class FinaliseIn(Schema):
+    reason: str = Field("", max_length=2000, description="定稿说明（重新定稿时必填）")
+
+
+def _appraisal_bureau(user: Any) -> Organization:
+    """The bureau whose appraisal the caller reads: its managers, and whoever reads results over
+    one of its supervising departments (a department reviewer, a leader). 404 for anyone else:
+    a unit has no row in the appraisal, an evaluator or a person of another tree no results."""
+    bureau = queries.results_bureau(user)
+    if perms.can(user, RESULTS_MANAGE, bureau):
+        return bureau
+    departments = perms.visible_organizations(user, RESULTS_VIEW).filter(
+        kind=OrgKind.SUPERVISING_DEPARTMENT, path__startswith=bureau.path
+    )
+    if not departments.exists():
+        raise Http404
+    return bureau
+
+
+def _part_out(part: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    sub = inputs.get(part.key, {}).get("sub", {})
+    return {
+        "key": part.key,
+        "label": part.label,
+        "weight": part.weight,
+        "done": part.done,
+        "due": part.due,
+        "points": part.points,
+        "sub": [
+            {"key": key, "label": label, "done": sub[key][0], "due": sub[key][1]}
+            for key, label in accountability.SUB_LABELS.items()
+            if key in sub
+        ],
+    }
+
+
+def _appraisal_out(user: Any, bureau: Organization, fiscal_year: int, version: int | None) -> Any:
+    """One stored version with the rows the caller may see (as on the page); never the live
+    computation. 404 while nothing is finalised or for a version that does not exist."""
+    latest = accountability.appraisal_versions(bureau, fiscal_year).first()
+    if latest is None:
+        raise ApiError(404, APPRAISAL_NOT_FINALISED.format(year=fiscal_year))
+    try:
+        appraisal = accountability.appraisal_for_user(
+            user, bureau, fiscal_year, version=latest.version if version is None else version
+        )
+    except DepartmentAppraisal.DoesNotExist as exc:
+        raise Http404 from exc
+    stored = appraisal.version
+    if stored is None:  # pragma: no cover (a version number is always given: never live)
+        raise Http404
+    return {
+        "fiscal_year": stored.fiscal_year,
+        "version": stored.version,
+        "finalised_at": stored.finalised_at,
+        "finalised_by": stored.finalised_by,
+        "reason": stored.reason,
+        "rule_version": stored.rule_version,
+        "computed_at": stored.computed_at,
+        "bureau": bureau,
+        "latest_version": latest.version,
+        "rules": stored.rules,
+        "rows": [
+            {
+                "department": row.department,
+                "department_name": row.row.department_name,
+                "rank": row.rank,
+                "parts": [_part_out(part, row.row.inputs) for part in row.parts],
+                "total": row.total,
+                "commended": row.commended,
+                "notified": row.notified,
+                "explanation": row.explanation,
+            }
+            for row in appraisal.rows
+        ],
+    }
+
+
+@router.get(
+    "/budget/results/department-appraisals/",
+    response={200: list[AppraisalVersionOut], **_READ},
+    tags=[APPRAISAL],
+    summary="部门预算绩效管理工作考核的历次定稿（本级财政部门、指定年度，最新在前）",
+)
+def list_appraisal_versions(
+    request: HttpRequest, filters: Query[RequiredYear]
+) -> QuerySet[DepartmentAppraisal]:
+    bureau = _appraisal_bureau(request.auth)
+    return accountability.appraisal_versions(bureau, filters.fiscal_year)
+
+
+@router.get(
+    "/budget/results/department-appraisals/{int:fiscal_year}/latest",
+    response={200: AppraisalOut, **_READ},
+    tags=[APPRAISAL],
+    summary="部门预算绩效管理工作考核最新定稿：各部门得分、名次、表扬与通报、计分依据与说明",
+)
+def get_latest_appraisal(request: HttpRequest, fiscal_year: int) -> Any:
+    bureau = _appraisal_bureau(request.auth)
+    return _appraisal_out(request.auth, bureau, fiscal_year, None)
+
+
+@router.get(
+    "/budget/results/department-appraisals/{int:fiscal_year}/versions/{int:version}",
+    response={200: AppraisalOut, **_READ},
+    tags=[APPRAISAL],
+    summary="部门预算绩效管理工作考核的指定定稿版本",
+)
+def get_appraisal_version(request: HttpRequest, fiscal_year: int, version: int) -> Any:
+    bureau = _appraisal_bureau(request.auth)
+    return _appraisal_out(request.auth, bureau, fiscal_year, version)
+
+
+@router.post(
+    "/budget/results/department-appraisals/{int:fiscal_year}/finalise",
+    response={201: AppraisalOut, **_WRITE},
+    tags=[APPRAISAL],
+    summary="财政部门对部门预算绩效管理工作考核定稿（保存为新版本；重新定稿须说明原因）",
+)
+def finalise_appraisal(request: HttpRequest, fiscal_year: int, payload: FinaliseIn) -> Status:
+    bureau = _appraisal_bureau(request.auth)
+    stored = accountability.department_appraisal_finalise(
+        actor=request.auth, bureau=bureau, fiscal_year=fiscal_year, reason=payload.reason
+    )
+    return Status(201, _appraisal_out(request.auth, bureau, fiscal_year, stored.version))
