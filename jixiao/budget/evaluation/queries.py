@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.budget.evaluation import permissions as actions
@@ -145,8 +146,13 @@ class CoverageRow:
     @property
     def state_label(self) -> str:
         if self.self_evaluation is None:
-            return "未开始"
+            return gettext("未开始")
         return str(self.self_evaluation.get_state_display())
+
+    @property
+    def state(self) -> str:
+        """The state for the status colours (UI.md): ``none`` when no table was made yet."""
+        return self.self_evaluation.state if self.self_evaluation is not None else "none"
 
     @property
     def submitted(self) -> bool:
