@@ -46,6 +46,10 @@ urlpatterns: list[URLPattern] = [
     path("monitoring/tracking/settings/", views.tracking_settings, name="tracking_settings"),
     path("monitoring/projects/<int:pk>/tracking/new/", views.tracking_new, name="tracking_new"),
     path("monitoring/tracking/<int:pk>/", views.tracking_detail, name="tracking"),
+    path("monitoring/tracking/excel/", views.tracking_list_export, name="tracking_list_export"),
+    path("monitoring/tracking/import/", views.tracking_list_import, name="tracking_list_import"),
+    path("monitoring/tracking/<int:pk>/excel/", views.tracking_export, name="tracking_export"),
+    path("monitoring/tracking/<int:pk>/import/", views.tracking_import, name="tracking_import"),
     path(
         "monitoring/tracking/<int:pk>/<str:step>/",
         views.tracking_action,

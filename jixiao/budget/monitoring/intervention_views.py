@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jixiao.budget import permissions as actions
 from jixiao.budget import queries as budget_queries
 from jixiao.budget.models import Project
+from jixiao.budget.monitoring import forms as monitoring_forms
 from jixiao.budget.monitoring import intervention_forms as forms
-from jixiao.budget.monitoring import interventions, tracking, tracking_print
+from jixiao.budget.monitoring import interventions, tracking, tracking_excel, tracking_print
 from jixiao.budget.monitoring.models import (
     CorrectionState,
     HoldKind,
@@ -26,9 +27,11 @@ from jixiao.budget.monitoring.models import (
     MonitoringForm,
     MonitoringRound,
     ProjectHold,
+    TrackingRecord,
     TrackingState,
 )
 from jixiao.budget.monitoring.services import approved_projects
+from jixiao.documents.excel import ImportRefused
 from jixiao.lib.actions import run_for_form, run_with_message
 from jixiao.lib.pages import paginate
 from jixiao.orgs import permissions as perms
@@ -695,3 +698,101 @@ def tracking_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
     raise Http404
+
+
+# --- Tracking forms in Excel ---------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+@login_required
+def tracking_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The record's two tracking forms as a workbook (two sheets)."""
+    record = tracking.get_tracking_for_user(request.user, pk)
+    return _download(
+        tracking_excel.export_record(record), tracking_excel.filename(record=record), XLSX
+    )
+
+
+@require_GET
+@login_required
+def tracking_list_export(request: HttpRequest) -> HttpResponse:
+    """Every tracking record the user sees in the year, two sheets each."""
+    _require_view(request)
+    year = _year(request)
+    records = tracking.tracking_for_user(request.user, fiscal_year=year).order_by(
+        "project__code", "round_id"
+    )
+    return _download(
+        tracking_excel.export_records(records), tracking_excel.filename(year=year), XLSX
+    )
+
+
+def _tracking_import_page(
+    request: HttpRequest, records: Any, *, record: Any, year: int, done: str
+) -> HttpResponse:
+    form = monitoring_forms.ImportForm(request.POST or None, request.FILES or None)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = tracking_excel.import_workbook(
+                actor=request.user, records=records, file=form.cleaned_data["file"]
+            )
+        except ImportRefused as exc:
+            refused = exc
+        else:
+            messages.success(
+                request,
+                _("已导入%(records)s个绩效跟踪的跟踪表：保存%(saved)s张，%(unchanged)s张未改动。")
+                % {
+                    "records": result.records,
+                    "saved": result.saved,
+                    "unchanged": result.unchanged,
+                },
+            )
+            return redirect(done)
+    return render(
+        request,
+        "budget/monitoring/interventions/tracking_import.html",
+        {
+            "page_title": _("导入绩效跟踪表"),
+            "record": record,
+            "year": year,
+            "form": form,
+            "refused": refused,
+        },
+        status=400 if refused is not None else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tracking_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """The record's two tracking forms from a workbook (404 to whoever may not fill them)."""
+    record = tracking.get_tracking_for_user(request.user, pk)
+    if not perms.can(request.user, FILL, record.project.unit):
+        raise Http404
+    return _tracking_import_page(
+        request,
+        TrackingRecord.objects.filter(pk=record.pk),
+        record=record,
+        year=record.project.fiscal_year,
+        done=_url("budget:tracking", record.pk),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tracking_list_import(request: HttpRequest) -> HttpResponse:
+    """The tracking forms of the year's records the user fills, from one workbook."""
+    if not perms.can(request.user, FILL):
+        raise Http404
+    year = _year(request)
+    return _tracking_import_page(
+        request,
+        tracking.tracking_for_user(request.user, fiscal_year=year),
+        record=None,
+        year=year,
+        done=f"{_url('budget:tracking_list')}?year={year}",
+    )
