@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record, audited_update, snapshot
-from jixiao.budget import errors
+from jixiao.budget import deadlines, errors
 from jixiao.budget import permissions as actions
 from jixiao.budget.checks import CheckResult, check_targets
 from jixiao.budget.models import (
@@ -592,9 +592,12 @@ def target_submit(*, actor: User | None, project: Project, comment: str = "") ->
         raise errors.BudgetError(
             errors.TARGETS_INCOMPLETE.format(problems="；".join(result.errors))
         )
-    return workflow.case_submit(
+    case = workflow.case_submit(
         actor=actor, case=case_of(project), snapshot=target_snapshot(project), comment=comment
     )
+    # The unit's declaration deadline, once its last declaration of the year is in.
+    deadlines.targets_complete(actor=actor, unit=project.unit, fiscal_year=project.fiscal_year)
+    return case
 
 
 @transaction.atomic

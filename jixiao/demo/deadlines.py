@@ -1,7 +1,10 @@
 """Demo deadlines around today, so the deadline pages, the home page and ``jixiao remind``
 have something to show: one in three days, one overdue and partly done, and the company's monthly
 review windows. The open monitoring round brings its own deadline
-(``demo.monitoring``)."""
+(``demo.monitoring``). Completions follow the work, through the domain services: next year's
+declarations (``demo.budget``) are submitted before these deadlines exist, so the declaration
+deadline starts with nobody done; last year's self-evaluations (``demo.evaluation``) come
+after, and complete the overdue one for the units that submit."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from jixiao.budget.deadlines import SELF_EVALUATION_TOPIC, TARGET_TOPIC
 from jixiao.orgs.models import Organization, OrgKind, Role
 from jixiao.periods import reminders, services
 from jixiao.periods.models import PeriodKind
@@ -33,10 +37,13 @@ def build(today: date, bureau: Organization, company: Organization) -> int:
         due_at=_due(today + timedelta(days=3)),
         role=Role.UNIT_OPERATOR,
         target_kinds=unit_kinds,
-        topic="budget.target",
+        topic=TARGET_TOPIC,
         opens_on=today - timedelta(days=6),
     )
-    overdue = services.deadline_create(
+    # Completed by the self-evaluation services as the units submit, in ``demo.evaluation``
+    # (a later step): the unit whose table is still a draft, and the units with nothing
+    # approved last year, stay pending, so the deadline is overdue and partly done.
+    services.deadline_create(
         actor=None,
         period=last_year,
         organization=bureau,
@@ -44,17 +51,9 @@ def build(today: date, bureau: Organization, company: Organization) -> int:
         due_at=_due(today - timedelta(days=5)),
         role=Role.UNIT_OPERATOR,
         target_kinds=unit_kinds,
-        topic="budget.self_evaluation",
+        topic=SELF_EVALUATION_TOPIC,
     )
     created += 2
-    units = Organization.objects.filter(kind=OrgKind.BUDGET_UNIT).order_by("path")
-    for unit in units[: units.count() * 4 // 5]:  # most units have reported, some have not
-        services.deadline_complete(
-            actor=None,
-            deadline=overdue,
-            organization=unit,
-            completed_at=_due(today - timedelta(days=7)),
-        )
     created += len(
         services.monthly_windows_create(
             actor=None,

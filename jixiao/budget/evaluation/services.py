@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from jixiao.audit.services import audit_record
+from jixiao.budget import deadlines
 from jixiao.budget.evaluation import combine as combining
 from jixiao.budget.evaluation import errors
 from jixiao.budget.evaluation import permissions as actions
@@ -681,6 +682,10 @@ def self_evaluation_submit(
         obj=evaluation,
         organization_id=evaluation.unit_id,
         new={"total": str(evaluation.total), "grade": evaluation.grade},
+    )
+    # The unit's self-evaluation deadline, once its last approved project's table is in.
+    deadlines.self_evaluations_complete(
+        actor=actor, unit=evaluation.unit, fiscal_year=evaluation.fiscal_year
     )
     return evaluation
 

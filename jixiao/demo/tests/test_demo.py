@@ -100,3 +100,27 @@ def test_demo_has_projects_in_every_review_state(demo):
     assert Project.objects.count() >= 10
     states = set(WorkflowCase.objects.values_list("state", flat=True))
     assert states == {"draft", "submitted", "returned", "approved"}
+
+
+def test_demo_self_evaluation_deadline_is_completed_by_the_work(demo):
+    """Overdue and partly done: completed exactly for the units that submitted every table
+    of last year (the returned one too: a return does not un-complete)."""
+    from django.utils import timezone
+
+    from jixiao.budget.deadlines import SELF_EVALUATION_TOPIC
+    from jixiao.budget.evaluation.models import ResultState, SelfEvaluation
+    from jixiao.periods import queries
+    from jixiao.periods.models import Deadline, DeadlineCompletion
+
+    deadline = Deadline.objects.get(topic=SELF_EVALUATION_TOPIC)
+    done = set(
+        DeadlineCompletion.objects.filter(deadline=deadline).values_list(
+            "organization_id", flat=True
+        )
+    )
+    tables = SelfEvaluation.objects.filter(fiscal_year=deadline.period.fiscal_year)
+    drafts = set(tables.filter(state=ResultState.DRAFT).values_list("unit_id", flat=True))
+    assert done == set(tables.values_list("unit_id", flat=True)) - drafts
+    assert drafts and len(done) >= 5
+    assert deadline.due_at < timezone.now()
+    assert queries.pending_organizations(deadline).filter(pk__in=drafts).count() == len(drafts)
