@@ -4,9 +4,12 @@ needs PostgreSQL or the browser fails instead of skipping when they are missing.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import translation
 
 from jixiao.testing.browser import browser_page  # noqa: F401 (a fixture for page tests)
 from jixiao.testing.factories import Personas, make_personas
@@ -17,6 +20,15 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards() -> Iterator[None]:
+    """A request in English (cookie, Accept-Language) leaves English active in this thread
+    (LocaleMiddleware activates, nothing deactivates): the next test, a command or a service
+    message would then speak English. Every test ends in the default language again."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
