@@ -23,6 +23,9 @@ class BudgetConfig(AppConfig):
         from jixiao.web import worker
 
         worker.register("budget.recompute", recompute_pending)  # jobs go on without the page
+        from jixiao.budget import deadlines
+
+        deadlines.install()  # a deadline set after units finished starts complete for them
         labels.register(evaluation.LABELS)
         register_link(evaluation.SELF_EVALUATION_WORKFLOW, "/budget/self-evaluations/{subject_id}/")
         from jixiao.budget.monitoring import interventions, tracking

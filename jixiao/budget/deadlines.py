@@ -10,11 +10,15 @@ hand (``periods.services.deadline_reopen``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Q
 
 from jixiao.budget.evaluation.models import ResultState, SelfEvaluation
 from jixiao.budget.models import Project
 from jixiao.orgs.models import Organization, User
+from jixiao.periods import completion
 from jixiao.periods import services as periods
 from jixiao.periods.models import Deadline, DeadlineCompletion, Period
 from jixiao.workflow.models import WorkflowCase, WorkflowState
@@ -42,16 +46,19 @@ def targets_complete(
     """Complete ``unit``'s target-declaration deadlines about ``fiscal_year`` when every one of
     its declarations of that year is submitted or approved (an approved one stays done while an
     adjustment of it is under way)."""
-    if not _has_open(TARGET_TOPIC, unit, fiscal_year):
+    if not _has_open(TARGET_TOPIC, unit, fiscal_year) or not targets_done(unit, fiscal_year):
         return []
+    return _complete(actor, TARGET_TOPIC, unit, fiscal_year)
+
+
+def targets_done(unit: Organization, fiscal_year: int) -> bool:
+    """Every declaration of ``unit`` for ``fiscal_year`` is submitted or approved."""
     done = Q(state__in=[WorkflowState.SUBMITTED, WorkflowState.APPROVED]) | Q(
         approved_version__isnull=False
     )
     done_ids = WorkflowCase.objects.filter(done, subject_type=PROJECT_SUBJECT).values("subject_id")
     declarations = Project.objects.filter(unit=unit, fiscal_year=fiscal_year)
-    if declarations.exclude(pk__in=done_ids).exists():
-        return []
-    return _complete(actor, TARGET_TOPIC, unit, fiscal_year)
+    return declarations.exists() and not declarations.exclude(pk__in=done_ids).exists()
 
 
 def self_evaluations_complete(
@@ -61,6 +68,14 @@ def self_evaluations_complete(
     declaration of the unit for that year has a submitted or approved self-evaluation."""
     if not _has_open(SELF_EVALUATION_TOPIC, unit, fiscal_year):
         return []
+    if not self_evaluations_done(unit, fiscal_year):
+        return []
+    return _complete(actor, SELF_EVALUATION_TOPIC, unit, fiscal_year)
+
+
+def self_evaluations_done(unit: Organization, fiscal_year: int) -> bool:
+    """Every approved declaration of ``unit`` for ``fiscal_year`` has a submitted or approved
+    self-evaluation."""
     approved_ids = WorkflowCase.objects.filter(
         subject_type=PROJECT_SUBJECT, approved_version__isnull=False
     ).values("subject_id")
@@ -70,9 +85,7 @@ def self_evaluations_complete(
         state__in=[ResultState.SUBMITTED, ResultState.APPROVED],
     ).values("project_id")
     approved = Project.objects.filter(unit=unit, fiscal_year=fiscal_year, pk__in=approved_ids)
-    if approved.exclude(pk__in=evaluated_ids).exists():
-        return []
-    return _complete(actor, SELF_EVALUATION_TOPIC, unit, fiscal_year)
+    return approved.exists() and not approved.exclude(pk__in=evaluated_ids).exists()
 
 
 def _has_open(topic: str, unit: Organization, fiscal_year: int) -> bool:
@@ -104,3 +117,20 @@ def _complete(
             actor=actor, topic=topic, organization=unit, period=period
         )
     ]
+
+
+def _already_done(done: Callable[[Organization, int], bool], topic: str) -> Any:
+    """For ``periods.completion``: a deadline of ``topic`` set after some units finished."""
+
+    def check(deadline: Deadline, targets: list[Organization]) -> list[Organization]:
+        fiscal_year = deadline.period.fiscal_year - PERIOD_YEAR_OFFSET[topic]
+        return [unit for unit in targets if done(unit, fiscal_year)]
+
+    return check
+
+
+def install() -> None:
+    completion.register(TARGET_TOPIC, _already_done(targets_done, TARGET_TOPIC))
+    completion.register(
+        SELF_EVALUATION_TOPIC, _already_done(self_evaluations_done, SELF_EVALUATION_TOPIC)
+    )

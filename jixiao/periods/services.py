@@ -17,9 +17,12 @@ from jixiao.audit.services import audit_record, changed, snapshot
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.errors import NO_PERMISSION
 from jixiao.orgs.models import ADMIN_ROLES, Organization, OrgKind, Role, User
-from jixiao.periods import dates, errors
+from jixiao.periods import completion, dates, errors
 from jixiao.periods.errors import DomainError, InvalidFieldError, PermissionDeniedError
 from jixiao.periods.models import Deadline, DeadlineCompletion, DeadlineTarget, Period, PeriodKind
+
+# The note of a completion recorded when the deadline is set: the work was done before.
+ALREADY_DONE = "设定截止事项时已完成"
 
 PERIOD_FIELDS = [
     "kind",
@@ -205,7 +208,19 @@ def deadline_create(
         obj=deadline,
         new=_deadline_snapshot(deadline),
     )
+    _complete_already_done(deadline)
     return deadline
+
+
+def _complete_already_done(deadline: Deadline) -> None:
+    """Targets that finished the work of the deadline's topic before it was set are complete
+    from the start (completed by the system, at the time the deadline is set)."""
+    chosen = DeadlineTarget.objects.filter(deadline=deadline).values("organization_id")
+    targets = list(Organization.objects.filter(pk__in=chosen))
+    for organization in completion.already_done(deadline, targets):
+        deadline_complete(
+            actor=None, deadline=deadline, organization=organization, note=ALREADY_DONE
+        )
 
 
 @transaction.atomic

@@ -132,3 +132,21 @@ def test_self_evaluation_deadline_completes_with_the_last_approved_project(perso
 
     evaluation.self_evaluation_submit(actor=personas.unit_b_operator, self_evaluation=other_unit)
     assert completed(due) == {personas.unit_a.pk, personas.unit_b.pk}
+
+
+def test_a_deadline_set_after_the_work_starts_complete_for_those_done(personas) -> None:
+    # Unit A has submitted all its declarations, unit B has one still in draft, when the
+    # bureau sets the deadline: A is complete from the start (by the system), B is reminded.
+    services.target_submit(
+        actor=personas.unit_a_operator, project=declaration(personas.unit_a, "P001")
+    )
+    declaration(personas.unit_b, "P002")
+    due = deadline(personas.bureau, deadlines.TARGET_TOPIC, YEAR - 1)
+
+    completion = DeadlineCompletion.objects.get(deadline=due)
+    assert completion.organization == personas.unit_a and completion.completed_by is None
+    assert completion.note == periods.ALREADY_DONE
+    assert personas.unit_b_operator in reminded(due)
+    assert personas.unit_a_operator not in reminded(due)
+    # A deadline about another year finds nothing done.
+    assert completed(deadline(personas.bureau, deadlines.TARGET_TOPIC, YEAR)) == set()
