@@ -131,7 +131,9 @@ def home(request: HttpRequest) -> HttpResponse:
             },
             to_send=rectification.results_to_send(user, year) if can_manage else None,
             overdue=rectification.overdue_tasks(user, today, year)[:50],
-            feedback=rectification.feedback_visible(user).filter(fiscal_year=year)[:100],
+            feedback=paginate(
+                request, rectification.feedback_visible(user).filter(fiscal_year=year)
+            ),
             proposed=disclosure.publications_visible(user, state=PublicationState.PROPOSED)[:50]
             if can_manage
             else [],
