@@ -4,12 +4,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from jixiao.budget.evaluation.models import (
@@ -29,33 +25,10 @@ from jixiao.budget.evaluation.result_models import (
     ReportState,
     ResultFeedback,
 )
-from jixiao.demo import build
 from jixiao.orgs.models import User
 
 YEAR = timezone.localdate().year - 1
 GRADES = {"优", "良", "中", "差"}
-
-
-@pytest.fixture(scope="module")
-def _built(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[build.DemoResult]:
-    """The demo is built once for this module, inside a transaction rolled back at its end;
-    each test runs in a savepoint of it (as in ``test_demo``)."""
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    media = tmp_path_factory.mktemp("demo-media")
-    with (
-        override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=media),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        yield build.build()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(_built: build.DemoResult, db: None) -> build.DemoResult:
-    return _built
 
 
 def _get(client: Any, username: str, url: str) -> Any:
