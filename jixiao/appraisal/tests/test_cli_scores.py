@@ -5,40 +5,23 @@ and out of Excel from the command line, as a named person — the page's export 
 from __future__ import annotations
 
 import argparse
-import io
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from jixiao.appraisal.management.commands.import_scores import month, sheet_unknown
 from jixiao.appraisal.models import EmployeeScore
 from jixiao.audit.models import AuditEvent
 from jixiao.lib import cli
 from jixiao.orgs.errors import NO_PERMISSION
+from jixiao.testing.commands import refused, run
 
 from .test_services import open_month, sheet_of
 
 pytestmark = pytest.mark.django_db
 MONTH = "2026-03"
-
-
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def refused(*args: str) -> tuple[str, list[str]]:
-    """A command that must exit with code 2: its message and its stderr lines."""
-    err = io.StringIO()
-    with pytest.raises(CommandError) as caught:
-        call_command(*args, stdout=io.StringIO(), stderr=err)
-    assert caught.value.returncode == cli.EXIT_REFUSED
-    return str(caught.value), err.getvalue().splitlines()
 
 
 def exported(world, tmp_path: Path, username: str = "head") -> Path:  # type: ignore[no-untyped-def]

@@ -4,38 +4,21 @@ error located with exit code 2, rights, dry run."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from jixiao.appraisal import salary_excel
 from jixiao.appraisal.management.commands.import_salary_bases import no_company
 from jixiao.audit.models import AuditEvent
 from jixiao.lib import cli
+from jixiao.testing.commands import refused, run
 
 from .test_salary_excel import ACTION, audit_count, bases, edited, other_company
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def refused(*args: str) -> tuple[str, list[str]]:
-    """A command that must exit with code 2: its message and its stderr lines."""
-    err = io.StringIO()
-    with pytest.raises(CommandError) as caught:
-        call_command(*args, stdout=io.StringIO(), stderr=err)
-    assert caught.value.returncode == cli.EXIT_REFUSED
-    return str(caught.value), err.getvalue().splitlines()
 
 
 def exported(tmp_path: Path, username: str = "hr") -> Path:

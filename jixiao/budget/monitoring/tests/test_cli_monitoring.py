@@ -11,8 +11,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from jixiao.audit.models import AuditEvent
 from jixiao.budget.management.commands.import_monitoring import round_unknown
@@ -21,6 +19,7 @@ from jixiao.budget.monitoring.models import IndicatorProgress, SpendingRecord
 from jixiao.budget.monitoring.tests.factories import YEAR, approved_project, form_of, open_round
 from jixiao.lib import cli
 from jixiao.orgs.errors import NO_PERMISSION
+from jixiao.testing.commands import refused, run
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -31,21 +30,6 @@ def world(personas):  # type: ignore[no-untyped-def]
     a2 = approved_project(personas.unit_a, "A-2", D(300))
     b1 = approved_project(personas.unit_b, "B-1", D(600))
     return open_round(personas.bureau), a2, b1
-
-
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def refused(*args: str) -> tuple[str, list[str]]:
-    """A command that must exit with code 2: its message and its stderr lines."""
-    err = io.StringIO()
-    with pytest.raises(CommandError) as caught:
-        call_command(*args, stdout=io.StringIO(), stderr=err)
-    assert caught.value.returncode == cli.EXIT_REFUSED
-    return str(caught.value), err.getvalue().splitlines()
 
 
 def trail() -> int:
