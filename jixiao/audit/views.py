@@ -4,7 +4,6 @@ import csv
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,9 +13,9 @@ from django.views.decorators.http import require_GET
 from jixiao.audit import queries
 from jixiao.audit.models import AuditEvent
 from jixiao.audit.services import audit_record
+from jixiao.lib.pages import paginate
 from jixiao.orgs import permissions as perms
 
-PAGE_SIZE = 50
 EXPORT_HEADER = [
     "时间",
     "操作人",
@@ -57,7 +56,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     f = _filter_from(request)
     qs = queries.search(request.user, f)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     visible = queries.events_visible(request.user)
     return render(
         request,

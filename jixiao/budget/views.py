@@ -34,7 +34,6 @@ from jixiao.workflow.definitions import get_definition
 from jixiao.workflow.models import WorkflowState
 
 STATE_TABS = [("", gettext_lazy("全部")), *WorkflowState.choices]
-PAGE_SIZE = 50
 
 
 def _this_year() -> int:
@@ -60,7 +59,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     counts = queries.project_state_counts(projects)
     if state:
         projects = queries.in_state(projects, state)
-    page = paginate(request, projects, PAGE_SIZE)
+    page = paginate(request, projects)
     rows = queries.rows_of(list(page))
     tabs = [(value, label, counts.get(value or "all", 0)) for value, label in STATE_TABS]
     return render(
@@ -421,7 +420,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if year.isdigit():
         of_year = Project.objects.filter(fiscal_year=int(year)).values("pk")
         cases = cases.filter(subject_id__in=of_year)
-    page = paginate(request, cases, PAGE_SIZE)
+    page = paginate(request, cases)
     projects = Project.objects.select_related("unit").in_bulk([c.subject_id for c in page])
     rows = [(c, projects.get(c.subject_id)) for c in page]
     return render(

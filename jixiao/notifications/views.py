@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jixiao.lib.pages import paginate
 from jixiao.notifications import queries, services
 from jixiao.notifications.models import Notification
 
@@ -20,7 +20,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     qs = queries.notifications_for(request.user)
     if only_unread:
         qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 30)
     return render(
         request,
         "notifications/list.html",

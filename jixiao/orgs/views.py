@@ -5,7 +5,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,11 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jixiao.documents.excel import ImportRefused
 from jixiao.lib.actions import run_for_form, run_with_message
+from jixiao.lib.pages import paginate
 from jixiao.orgs import errors, excel, forms, queries, services
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.models import Organization, OrgKind, RoleAssignment, User
-
-PAGE_SIZE = 50
 
 
 def _require_any(request: HttpRequest, action: str) -> None:
@@ -34,7 +32,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     qs = queries.organizations_visible(request.user, search=search, kind=kind)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(
         request,
         "orgs/organization_list.html",
@@ -185,7 +183,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
     _require_any(request, perms.USER_VIEW)
     search = request.GET.get("q", "").strip()
     qs = queries.people_visible(request.user, search=search)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(
         request,
         "orgs/people_list.html",

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,12 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jixiao.lib.pages import paginate
 from jixiao.orgs import permissions as perms
 from jixiao.periods import forms, queries, services
 from jixiao.periods.errors import DomainError, PermissionDeniedError
 from jixiao.periods.queries import DeadlineFilter, DeadlineStatus
-
-PAGE_SIZE = 50
 
 
 def _year(raw: str | None) -> int | None:
@@ -41,7 +39,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
         status=g.get("status", ""), year=_year(g.get("year")), q=g.get("q", "").strip()
     )
     base = queries.deadlines_for_list(request.user, f)
-    page = Paginator(queries.filter_status(base, f.status), PAGE_SIZE).get_page(g.get("page"))
+    page = paginate(request, queries.filter_status(base, f.status))
     return render(
         request,
         "periods/deadline_list.html",
@@ -70,7 +68,7 @@ def deadline_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "page_title": deadline.title,
             "deadline": deadline,
-            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": paginate(request, rows),
             "show": show,
             "past_due": deadline.due_at < timezone.now(),
             "can_manage": can_manage,

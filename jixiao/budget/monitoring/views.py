@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,11 +40,11 @@ from jixiao.budget.monitoring.models import (
 )
 from jixiao.documents.excel import ImportRefused
 from jixiao.lib.actions import run_for_form, run_with_message
+from jixiao.lib.pages import paginate
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.errors import DomainError, PermissionDeniedError
 from jixiao.orgs.models import Organization, OrgKind
 
-PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _NAME_RE = re.compile(r"指标“([^”]*)”")
 
@@ -223,7 +222,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round = queries.get_round_for_user(request.user, pk)
     filters = _filters(request)
     rows = queries.form_rows(request.user, round, **filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     for f in page:
         f.rate = f.executed_to_date * 100 / f.budget if f.budget > 0 else None
     counts = queries.form_state_counts(request.user, round)
@@ -426,9 +425,7 @@ def form_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def warning_list(request: HttpRequest, pk: int) -> HttpResponse:
     round = queries.get_round_for_user(request.user, pk)
     filters = {k: request.GET.get(k, "").strip() for k in ("colour", "kind", "department")}
-    page = Paginator(queries.warning_rows(request.user, round, **filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, queries.warning_rows(request.user, round, **filters))
     names = queries.indicator_names(page.object_list)
     for warning in page:
         warning.indicator_name = names.get(warning.pk, "")
@@ -628,7 +625,7 @@ def _spending_page(
     refused: ImportRefused | None = None,
 ) -> HttpResponse:
     records = queries.spending_visible(request.user, year, project)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, records)
     return render(
         request,
         "budget/monitoring/spending.html",

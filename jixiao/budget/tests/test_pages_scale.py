@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from jixiao.budget import services, views
+from jixiao.budget import services
 from jixiao.budget.tests.factories import D, fill_targets, make_project
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_queries_do_not_follow_the_number_of_projects(personas, url) -> None:  #
 
 
 def test_lists_are_paginated_with_counts_from_the_database(personas, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr("jixiao.lib.pages.PAGE_SIZE", 3)
     _submitted(personas, 0, 7, mixed=False)  # all in unit A: the department's queue
     make_project(personas.unit_a, code="DRAFT1", total=SMALL)
     client = Client()
