@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from jixiao.budget.deadlines import SELF_EVALUATION_TOPIC, TARGET_TOPIC
@@ -68,4 +67,4 @@ def build(today: date, bureau: Organization, company: Organization) -> int:
 def send_reminders() -> None:
     """What ``jixiao remind`` would send today, so the bell of the demo accounts is not empty;
     called last, when every demo deadline (the monitoring round's too) exists."""
-    reminders.send(reminders.plan(timezone.now(), settings.REMINDER_DAYS_BEFORE).reminders)
+    reminders.send_due(timezone.now())

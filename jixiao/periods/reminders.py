@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -71,6 +72,12 @@ def plan(now: datetime, days_before: Sequence[int]) -> Plan:
     result.reminders = _not_sent(candidates)
     result.already_sent = len(candidates) - len(result.reminders)
     return result
+
+
+def send_due(now: datetime) -> int:
+    """Plan with the configured days before a deadline (``REMINDER_DAYS_BEFORE``) and send what
+    is due at ``now``: what the daily run does; returns how many were new."""
+    return send(plan(now, settings.REMINDER_DAYS_BEFORE).reminders)
 
 
 def send(reminders: Iterable[Reminder], advance: Callable[[], None] | None = None) -> int:

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
@@ -70,8 +69,7 @@ class DailyReminders:
 
         self.last_day = timezone.localtime(now).date()
         with acting(source="worker"):
-            plan = reminders.plan(now, settings.REMINDER_DAYS_BEFORE)
-            return reminders.send(plan.reminders)
+            return reminders.send_due(now)
 
 
 def remind_time(text: str) -> time | None:
