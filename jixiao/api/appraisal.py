@@ -40,7 +40,6 @@ from jixiao.appraisal.models import (
     DepartmentSheet,
     EmployeeScore,
     PayMode,
-    PayProfile,
     PayResult,
     ProgressStep,
     RuleItem,
@@ -48,7 +47,6 @@ from jixiao.appraisal.models import (
     StepStatus,
 )
 from jixiao.orgs import permissions as perms
-from jixiao.orgs.errors import DomainError
 from jixiao.orgs.models import Organization, OrgKind
 from jixiao.workflow.models import WorkflowCase, WorkflowState
 
@@ -629,10 +627,7 @@ def list_salary_bases(
         if chosen is None:
             raise Http404
         people = [e for e in people if e.department.path.startswith(chosen.path)]
-    ids = [e.user.pk for e in people]
-    bases = dict(
-        PayProfile.objects.filter(employee_id__in=ids).values_list("employee_id", "salary_base")
-    )
+    bases = salary_excel.bases_of(people)
     return [
         {
             "employee_id": e.user.pk,
@@ -700,28 +695,10 @@ def _salary_changes(
 def _salary_write(actor: Any, company: Organization, items: list[SalaryBaseItemIn]) -> dict:
     people = salary_excel.employees(company)
     changes = _salary_changes(items, people)
-    current = dict(
-        PayProfile.objects.filter(employee_id__in=[e.user.pk for e, _ in changes]).values_list(
-            "employee_id", "salary_base"
-        )
-    )
-    result = {"created": 0, "updated": 0, "unchanged": 0}
-    problems = []
-    for e, base in changes:
-        old = current.get(e.user.pk)
-        if old == base:
-            result["unchanged"] += 1
-            continue
-        try:
-            services.pay_profile_set(actor=actor, employee=e.user, salary_base=base)
-        except DomainError as exc:  # the service's refusal: located, everything rolled back
-            key = e.user.employee_number or e.user.username
-            problems.append(f"“{key}”：{exc.message}")
-            continue
-        result["created" if old is None else "updated"] += 1
-    if problems:
-        raise _Refused(problems)
-    return result
+    result, refused = salary_excel.bases_write(actor=actor, changes=changes)
+    if refused:  # the service's refusals: located, everything rolled back
+        raise _Refused([f"“{changes[i][0].key}”：{message}" for i, message in refused])
+    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
 
 
 @router.put(

@@ -19,6 +19,7 @@ nothing, so importing the same workbook twice changes nothing the second time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -128,7 +129,8 @@ def employees(company: Organization) -> list[Employee]:
     return found
 
 
-def _bases(people: list[Employee]) -> dict[int, Decimal]:
+def bases_of(people: Iterable[Employee]) -> dict[int, Decimal]:
+    """The current base of each of ``people`` who has one, by user id (one query)."""
     ids = [e.user.pk for e in people]
     rows = PayProfile.objects.filter(employee_id__in=ids).values_list("employee_id", "salary_base")
     return dict(rows)
@@ -141,7 +143,7 @@ def _bases(people: list[Employee]) -> dict[int, Decimal]:
 def export_salary_bases(company: Organization) -> bytes:
     """Every employee with their current base (blank when none): the template to fill in."""
     people = employees(company)
-    bases = _bases(people)
+    bases = bases_of(people)
     rows = [
         {
             "key": e.key,
@@ -217,23 +219,38 @@ def pay_profiles_import(*, actor: User | None, company: Organization, upload: An
     people = employees(company)
     changes = _check(sheet, errors, people)
     errors.raise_if_any()
-    result = ImportResult(blank=len(sheet.rows) - len(changes))
-    current = _bases(people)
-    for change in changes:
-        old = current.get(change.employee.user.pk)
-        if old == change.salary_base:
+    result, refused = bases_write(
+        actor=actor, changes=[(c.employee, c.salary_base) for c in changes]
+    )
+    for position, message in refused:  # a refusal of the service, located; all rolled back
+        sheet.error(errors, message, row=changes[position].index, key="salary_base")
+    errors.raise_if_any()
+    result.blank = len(sheet.rows) - len(changes)
+    return result
+
+
+def bases_write(
+    *, actor: User | None, changes: list[tuple[Employee, Decimal]]
+) -> tuple[ImportResult, list[tuple[int, str]]]:
+    """Set each changed base through ``services.pay_profile_set`` (its checks, its audit row);
+    a base equal to the current one writes nothing. Returns the counts and the service's
+    refusals as (position in ``changes``, message), for the caller to locate and roll back.
+    Shared by the workbook import and the API's batch."""
+    result = ImportResult()
+    current = bases_of(employee for employee, _base in changes)
+    refused = []
+    for position, (employee, base) in enumerate(changes):
+        old = current.get(employee.user.pk)
+        if old == base:
             result.unchanged += 1
             continue
         try:
-            services.pay_profile_set(
-                actor=actor, employee=change.employee.user, salary_base=change.salary_base
-            )
-        except DomainError as exc:  # a refusal of the service, located; all rolled back
-            sheet.error(errors, exc.message, row=change.index, key="salary_base")
+            services.pay_profile_set(actor=actor, employee=employee.user, salary_base=base)
+        except DomainError as exc:
+            refused.append((position, exc.message))
             continue
         if old is None:
             result.created += 1
         else:
             result.updated += 1
-    errors.raise_if_any()
-    return result
+    return result, refused
