@@ -447,8 +447,7 @@ def _company(user: Any, company_id: int | None, *, readers: bool) -> Organizatio
     if company_id is not None:
         company = Organization.objects.filter(pk=company_id, kind=OrgKind.COMPANY).first()
     else:
-        managed = perms.visible_organizations(user, p.MANAGE).filter(kind=OrgKind.COMPANY)
-        company = managed.order_by("path").first()
+        company = queries.managed_companies(user).first()
         if company is None and readers:
             company = queries.company_for_user(user)
     if company is not None and company.kind == OrgKind.COMPANY:

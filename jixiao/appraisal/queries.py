@@ -24,7 +24,7 @@ from jixiao.appraisal.models import (
 )
 from jixiao.appraisal.services import SUBJECT, company_of, settings_for
 from jixiao.orgs import permissions as perms
-from jixiao.orgs.models import Organization
+from jixiao.orgs.models import Organization, OrgKind
 from jixiao.workflow.models import EDITABLE_STATES, WorkflowCase, WorkflowState
 from jixiao.workflow.queries import cases_for_subjects
 
@@ -331,6 +331,12 @@ def trends(company: Organization, sheets: QuerySet[DepartmentSheet], last: int =
             for name in sorted(table, key=lambda n: order[n])
         ],
     }
+
+
+def managed_companies(user: Any) -> QuerySet[Organization]:
+    """The companies whose performance office ``user`` is (``appraisal.manage`` over them), in
+    tree order: the pages, the salary-base workbook and the API take the first."""
+    return perms.visible_organizations(user, p.MANAGE).filter(kind=OrgKind.COMPANY)
 
 
 def company_for_user(user: Any) -> Organization | None:

@@ -28,7 +28,7 @@ from django.db import transaction
 
 from jixiao.appraisal import errors as appraisal_errors
 from jixiao.appraisal import permissions as p
-from jixiao.appraisal import services
+from jixiao.appraisal import queries, services
 from jixiao.appraisal.models import MONEY, PayProfile
 from jixiao.documents.excel import (
     Column,
@@ -44,7 +44,7 @@ from jixiao.documents.excel import (
 from jixiao.documents.language import in_official_language, official_text
 from jixiao.orgs import permissions as perms
 from jixiao.orgs.errors import DomainError
-from jixiao.orgs.models import Organization, OrgKind, User
+from jixiao.orgs.models import Organization, User
 
 SHEET = "工资基数"
 
@@ -108,8 +108,7 @@ class ImportResult:
 
 def company_for(actor: User) -> Organization | None:
     """The company whose salary bases ``actor`` keeps, as the salary-bases page chooses it."""
-    companies = perms.visible_organizations(actor, p.MANAGE).filter(kind=OrgKind.COMPANY)
-    return companies.first()
+    return queries.managed_companies(actor).first()
 
 
 def employees(company: Organization) -> list[Employee]:

@@ -59,10 +59,6 @@ def _decimal(value: str | None) -> Decimal | None:
         return None
 
 
-def _companies(request: HttpRequest) -> Any:
-    return perms.visible_organizations(request.user, actions.MANAGE).filter(kind=OrgKind.COMPANY)
-
-
 def _require_any(request: HttpRequest, *wanted: str) -> None:
     if not any(perms.can(request.user, a) for a in wanted):
         raise Http404
@@ -75,7 +71,7 @@ def _require_any(request: HttpRequest, *wanted: str) -> None:
 @login_required
 def month_list(request: HttpRequest) -> HttpResponse:
     _require_any(request, actions.MANAGE, actions.SCORE, actions.VIEW)
-    companies = list(_companies(request))
+    companies = list(queries.managed_companies(request.user))
     if request.method == "POST":
         company = perms.get_organization_for_user(
             request.user, request.POST.get("organization"), actions.MANAGE
@@ -590,7 +586,7 @@ def _rule_set_post(request: HttpRequest, rule_set: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    company = _companies(request).first()
+    company = queries.managed_companies(request.user).first()
     if company is None:
         raise Http404
     current = services.settings_for(company)
@@ -653,7 +649,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
-    company = _companies(request).first()
+    company = queries.managed_companies(request.user).first()
     if company is None:
         raise Http404
     try:
@@ -807,7 +803,7 @@ def appeals(request: HttpRequest) -> HttpResponse:
 @login_required
 def salary_bases(request: HttpRequest) -> HttpResponse:
     """The office keeps each employee's monthly salary base, one department at a time."""
-    company = _companies(request).first()
+    company = queries.managed_companies(request.user).first()
     if company is None:
         raise Http404
     departments = services.departments_of(company)
@@ -850,7 +846,7 @@ def salary_bases(request: HttpRequest) -> HttpResponse:
 
 def _salary_company(request: HttpRequest) -> Any:
     """The company of the salary-bases page: the office's own, 404 for anyone else."""
-    company = _companies(request).first()
+    company = queries.managed_companies(request.user).first()
     if company is None:
         raise Http404
     return company
