@@ -53,12 +53,24 @@ def targets_complete(
 
 def targets_done(unit: Organization, fiscal_year: int) -> bool:
     """Every declaration of ``unit`` for ``fiscal_year`` is submitted or approved."""
+    return unit.pk in units_with_targets_done([unit.pk], fiscal_year)
+
+
+def units_with_targets_done(unit_ids: list[int], fiscal_year: int) -> set[int]:
+    """Those of ``unit_ids`` with declarations for ``fiscal_year``, all submitted or approved
+    (two queries, for one unit or a whole deadline's targets)."""
     done = Q(state__in=[WorkflowState.SUBMITTED, WorkflowState.APPROVED]) | Q(
         approved_version__isnull=False
     )
     done_ids = WorkflowCase.objects.filter(done, subject_type=PROJECT_SUBJECT).values("subject_id")
-    declarations = Project.objects.filter(unit=unit, fiscal_year=fiscal_year)
-    return declarations.exists() and not declarations.exclude(pk__in=done_ids).exists()
+    declarations = Project.objects.filter(unit_id__in=unit_ids, fiscal_year=fiscal_year)
+    return _all_of(declarations, declarations.exclude(pk__in=done_ids))
+
+
+def _all_of(work: Any, pending: Any) -> set[int]:
+    """Units that have some of ``work`` and none of it ``pending``."""
+    having = set(work.order_by().values_list("unit_id", flat=True).distinct())
+    return having - set(pending.order_by().values_list("unit_id", flat=True).distinct())
 
 
 def self_evaluations_complete(
@@ -76,16 +88,24 @@ def self_evaluations_complete(
 def self_evaluations_done(unit: Organization, fiscal_year: int) -> bool:
     """Every approved declaration of ``unit`` for ``fiscal_year`` has a submitted or approved
     self-evaluation."""
+    return unit.pk in units_with_self_evaluations_done([unit.pk], fiscal_year)
+
+
+def units_with_self_evaluations_done(unit_ids: list[int], fiscal_year: int) -> set[int]:
+    """Those of ``unit_ids`` with approved declarations for ``fiscal_year``, each with a
+    submitted or approved self-evaluation (two queries)."""
     approved_ids = WorkflowCase.objects.filter(
         subject_type=PROJECT_SUBJECT, approved_version__isnull=False
     ).values("subject_id")
     evaluated_ids = SelfEvaluation.objects.filter(
-        unit=unit,
+        unit_id__in=unit_ids,
         fiscal_year=fiscal_year,
         state__in=[ResultState.SUBMITTED, ResultState.APPROVED],
     ).values("project_id")
-    approved = Project.objects.filter(unit=unit, fiscal_year=fiscal_year, pk__in=approved_ids)
-    return approved.exists() and not approved.exclude(pk__in=evaluated_ids).exists()
+    approved = Project.objects.filter(
+        unit_id__in=unit_ids, fiscal_year=fiscal_year, pk__in=approved_ids
+    )
+    return _all_of(approved, approved.exclude(pk__in=evaluated_ids))
 
 
 def _has_open(topic: str, unit: Organization, fiscal_year: int) -> bool:
@@ -119,18 +139,21 @@ def _complete(
     ]
 
 
-def _already_done(done: Callable[[Organization, int], bool], topic: str) -> Any:
-    """For ``periods.completion``: a deadline of ``topic`` set after some units finished."""
+def _already_done(done: Callable[[list[int], int], set[int]], topic: str) -> Any:
+    """For ``periods.completion``: a deadline of ``topic`` set after some units finished (the
+    same rule as on submission, for all its targets at once)."""
 
     def check(deadline: Deadline, targets: list[Organization]) -> list[Organization]:
         fiscal_year = deadline.period.fiscal_year - PERIOD_YEAR_OFFSET[topic]
-        return [unit for unit in targets if done(unit, fiscal_year)]
+        finished = done([unit.pk for unit in targets], fiscal_year)
+        return [unit for unit in targets if unit.pk in finished]
 
     return check
 
 
 def install() -> None:
-    completion.register(TARGET_TOPIC, _already_done(targets_done, TARGET_TOPIC))
+    completion.register(TARGET_TOPIC, _already_done(units_with_targets_done, TARGET_TOPIC))
     completion.register(
-        SELF_EVALUATION_TOPIC, _already_done(self_evaluations_done, SELF_EVALUATION_TOPIC)
+        SELF_EVALUATION_TOPIC,
+        _already_done(units_with_self_evaluations_done, SELF_EVALUATION_TOPIC),
     )

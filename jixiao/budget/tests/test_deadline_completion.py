@@ -150,3 +150,22 @@ def test_a_deadline_set_after_the_work_starts_complete_for_those_done(personas) 
     assert personas.unit_a_operator not in reminded(due)
     # A deadline about another year finds nothing done.
     assert completed(deadline(personas.bureau, deadlines.TARGET_TOPIC, YEAR)) == set()
+
+
+def test_looking_for_work_already_done_does_not_query_per_unit(personas) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jixiao.testing.factories import make_org
+
+    def queries_of_a_new_deadline(period_year: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            deadline(personas.bureau, deadlines.TARGET_TOPIC, period_year)
+        return len(captured.captured_queries)
+
+    periods.period_ensure(actor=None, kind=PeriodKind.YEAR, fiscal_year=YEAR - 3)
+    periods.period_ensure(actor=None, kind=PeriodKind.YEAR, fiscal_year=YEAR - 2)
+    few = queries_of_a_new_deadline(YEAR - 3)
+    for n in range(6):
+        make_org(f"测试县第{n + 3}预算单位", OrgKind.BUDGET_UNIT, personas.education)
+    assert queries_of_a_new_deadline(YEAR - 2) == few
