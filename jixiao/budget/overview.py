@@ -133,11 +133,9 @@ def declarations(user: Any, fiscal_year: int) -> dict[str, Any]:
     """The year's declarations in scope by review state (as the project list's tabs count
     them: no case yet is a draft) and by supervising department: projects, declared money
     (年度资金总额) and approved money. One grouped query."""
-    state = Subquery(
-        WorkflowCase.objects.filter(subject_type=SUBJECT, subject_id=OuterRef("pk")).values(
-            "state"
-        )[:1]
-    )
+    # One case per project (unique): no ordering, so no sort per project.
+    case = WorkflowCase.objects.filter(subject_type=SUBJECT, subject_id=OuterRef("pk"))
+    state = Subquery(case.order_by().values("state")[:1])
     rows = (
         perms.filter_for_user(
             user,
